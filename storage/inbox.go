@@ -1,0 +1,113 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// SaveUpdates stores updates that arrived from Telegram, in one transaction, and returns those
+// that were new: an update delivered again is already stored and is not returned.
+func (s *Store) SaveUpdates(ctx context.Context, us []InboundUpdate) ([]InboundUpdate, error) {
+	var fresh []InboundUpdate
+	err := s.Tx(ctx, func(tx *Store) error {
+		now := tx.clock()
+		for _, u := range us {
+			u.ReceivedAt, u.HandledAt, u.Error = now, nil, ""
+			res := tx.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&u)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 1 {
+				fresh = append(fresh, u)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("save updates", err)
+	}
+	return fresh, nil
+}
+
+// PendingUpdates lists stored updates that were never handled, oldest first.
+func (s *Store) PendingUpdates(ctx context.Context, limit int) ([]InboundUpdate, error) {
+	var us []InboundUpdate
+	err := s.q(ctx).Where("handled_at IS NULL").Order("update_id").Limit(limit).Find(&us).Error
+	return us, wrap("pending updates", err)
+}
+
+// ClaimUpdate marks the update handled, with errText when handling failed. It reports false when
+// the update was already handled, so that inside the handler's transaction it guards against
+// handling anything twice.
+func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, errText string) (bool, error) {
+	res := s.q(ctx).Model(&InboundUpdate{}).Where("update_id = ? AND handled_at IS NULL", updateID).
+		Updates(map[string]any{"handled_at": s.clock(), "error": errText})
+	return res.RowsAffected == 1, wrap("claim update", res.Error)
+}
+
+// UpdateByID returns a stored update.
+func (s *Store) UpdateByID(ctx context.Context, updateID int64) (InboundUpdate, error) {
+	var u InboundUpdate
+	err := s.q(ctx).Take(&u, "update_id = ?", updateID).Error
+	return u, wrap("update by id", err)
+}
+
+// PruneUpdates deletes updates handled without error before the given time; failed ones are kept
+// for the operator.
+func (s *Store) PruneUpdates(ctx context.Context, before time.Time) (int64, error) {
+	res := s.q(ctx).Where("handled_at IS NOT NULL AND handled_at < ? AND error = ''", before.UTC()).Delete(&InboundUpdate{})
+	return res.RowsAffected, wrap("prune updates", res.Error)
+}
+
+// Conversation returns the member's flow in the chat, or ErrNotFound.
+func (s *Store) Conversation(ctx context.Context, chatID, userID int64) (Conversation, error) {
+	var c Conversation
+	err := s.q(ctx).Where("chat_id = ? AND user_id = ?", chatID, userID).Take(&c).Error
+	return c, wrap("conversation", err)
+}
+
+// SaveConversation creates or replaces the flow of the member in the chat. A new flow (ID 0) gets a
+// new ID, which its buttons carry so that buttons of an older flow are recognised as stale.
+func (s *Store) SaveConversation(ctx context.Context, c *Conversation) error {
+	if c.ID != 0 {
+		res := s.q(ctx).Model(&Conversation{}).Where("id = ?", c.ID).
+			Updates(map[string]any{"flow": c.Flow, "state": c.State, "updated_at": s.clock()})
+		if res.Error != nil {
+			return wrap("save conversation", res.Error)
+		}
+		if res.RowsAffected == 1 {
+			return nil
+		}
+	}
+	return wrap("save conversation", s.Tx(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Where("chat_id = ? AND user_id = ?", c.ChatID, c.UserID).Delete(&Conversation{}).Error; err != nil {
+			return err
+		}
+		c.ID = 0
+		return tx.q(ctx).Create(c).Error
+	}))
+}
+
+// DeleteConversation ends the member's flow in the chat. It reports whether there was one.
+func (s *Store) DeleteConversation(ctx context.Context, chatID, userID int64) (bool, error) {
+	res := s.q(ctx).Where("chat_id = ? AND user_id = ?", chatID, userID).Delete(&Conversation{})
+	return res.RowsAffected > 0, wrap("delete conversation", res.Error)
+}
+
+// SaveMessageRefs remembers which assignment bot messages were about.
+func (s *Store) SaveMessageRefs(ctx context.Context, refs []MessageRef) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&refs).Error
+	return wrap("save message refs", err)
+}
+
+// MessageRefAt returns what the bot message was about, or ErrNotFound.
+func (s *Store) MessageRefAt(ctx context.Context, chatID, messageID int64) (MessageRef, error) {
+	var r MessageRef
+	err := s.q(ctx).Where("chat_id = ? AND message_id = ?", chatID, messageID).Take(&r).Error
+	return r, wrap("message ref", err)
+}

@@ -1,0 +1,274 @@
+package storage
+
+import "time"
+
+// UnitKind says what a unit of the organisation is.
+type UnitKind string
+
+// The kinds of unit. The tree has any depth: a department may hold communes, schools or further
+// departments; only schools are leaves.
+const (
+	KindDepartment UnitKind = "department" // Sở GD&ĐT or any office above schools
+	KindCommune    UnitKind = "commune"    // UBND xã/phường
+	KindSchool     UnitKind = "school"
+)
+
+// Valid reports whether k is one of the known kinds.
+func (k UnitKind) Valid() bool {
+	return k == KindDepartment || k == KindCommune || k == KindSchool
+}
+
+// Level is the school level (cấp học) of a school.
+type Level string
+
+// The school levels.
+const (
+	LevelPreschool   Level = "mam_non"
+	LevelPrimary     Level = "tieu_hoc"
+	LevelLowerSec    Level = "thcs"
+	LevelUpperSec    Level = "thpt"
+	LevelMulti       Level = "lien_cap"
+	LevelContinuing  Level = "gdtx"
+	levelUnspecified Level = ""
+)
+
+// Levels lists every school level in the order they are shown.
+var Levels = []Level{LevelPreschool, LevelPrimary, LevelLowerSec, LevelUpperSec, LevelMulti, LevelContinuing}
+
+// Valid reports whether l is one of the known levels.
+func (l Level) Valid() bool {
+	for _, v := range Levels {
+		if l == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Unit is a node of the organisation: a department, a commune or a school.
+type Unit struct {
+	ID        int64    `gorm:"primaryKey"`
+	Code      string   `gorm:"size:64;not null;uniqueIndex:ux_units_code"`
+	Name      string   `gorm:"size:255;not null"`
+	Kind      UnitKind `gorm:"size:16;not null"`
+	ParentID  *int64   `gorm:"index:ix_units_parent"`
+	Level     Level    `gorm:"size:16;not null;default:''"`
+	TaskSeq   int      `gorm:"not null;default:0"` // the last short task number handed out in this school
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Role is what a member may do in a unit.
+type Role string
+
+// The roles.
+const (
+	RoleHead       Role = "head"       // hiệu trưởng: reports, hands tasks to deputies
+	RoleDeputy     Role = "deputy"     // phó hiệu trưởng: reports
+	RoleSupervisor Role = "supervisor" // officer of a department or commune: oversees the subtree
+	RoleAdmin      Role = "admin"      // runs the installation
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	return r == RoleHead || r == RoleDeputy || r == RoleSupervisor || r == RoleAdmin
+}
+
+// AtSchool reports whether the role belongs to a school (head or deputy).
+func (r Role) AtSchool() bool { return r == RoleHead || r == RoleDeputy }
+
+// Member is a person who joined with an invite, known by their Telegram account.
+type Member struct {
+	ID          int64  `gorm:"primaryKey"`
+	TelegramID  int64  `gorm:"not null;uniqueIndex:ux_members_telegram"`
+	FirstName   string `gorm:"size:255;not null;default:''"`
+	LastName    string `gorm:"size:255;not null;default:''"`
+	Username    string `gorm:"size:64;not null;default:''"`
+	Language    string `gorm:"size:8;not null;default:'vi'"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Memberships []Membership
+}
+
+// Name is how the member is shown to others.
+func (m Member) Name() string {
+	switch {
+	case m.FirstName != "" && m.LastName != "":
+		return m.FirstName + " " + m.LastName
+	case m.FirstName != "":
+		return m.FirstName
+	case m.LastName != "":
+		return m.LastName
+	case m.Username != "":
+		return "@" + m.Username
+	}
+	return "#" + itoa(m.TelegramID)
+}
+
+// Membership gives a member a role in a unit. A person may hold roles in several units, one role
+// per unit.
+type Membership struct {
+	ID        int64 `gorm:"primaryKey"`
+	MemberID  int64 `gorm:"not null;uniqueIndex:ux_memberships_member_unit,priority:1"`
+	UnitID    int64 `gorm:"not null;uniqueIndex:ux_memberships_member_unit,priority:2;index:ix_memberships_unit"`
+	Role      Role  `gorm:"size:16;not null"`
+	InviteID  *int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Unit      Unit
+}
+
+// Invite is a code that binds whoever redeems it to a unit and a role.
+type Invite struct {
+	ID        int64  `gorm:"primaryKey"`
+	Code      string `gorm:"size:32;not null;uniqueIndex:ux_invites_code"`
+	UnitID    int64  `gorm:"not null;index:ix_invites_unit"`
+	Role      Role   `gorm:"size:16;not null"`
+	MaxUses   int    `gorm:"not null"` // 0: unlimited
+	Uses      int    `gorm:"not null;default:0"`
+	ExpiresAt *time.Time
+	CreatedAt time.Time
+	Unit      Unit
+}
+
+// Task is work to be done, assigned to schools. It stands alone or (later) comes from a directive.
+type Task struct {
+	ID        int64  `gorm:"primaryKey"`
+	Title     string `gorm:"size:1000;not null"`
+	Body      string `gorm:"type:text;not null;default:''"`
+	Due       Date   `gorm:"size:10;not null"`
+	CreatedAt time.Time
+}
+
+// Assignment is one task given to one school. Seq is the task's short number in that school: it is
+// handed out once and never changes, so "/baocao 3" always means the same task.
+type Assignment struct {
+	ID           int64 `gorm:"primaryKey"`
+	TaskID       int64 `gorm:"not null;uniqueIndex:ux_assignments_task_unit,priority:1"`
+	UnitID       int64 `gorm:"not null;uniqueIndex:ux_assignments_task_unit,priority:2;uniqueIndex:ux_assignments_unit_seq,priority:1"`
+	Seq          int   `gorm:"not null;uniqueIndex:ux_assignments_unit_seq,priority:2"`
+	Due          Date  `gorm:"size:10;not null"`
+	AssigneeID   *int64
+	Progress     int `gorm:"not null;default:0"`
+	LastReportID *int64
+	LastReportAt *time.Time
+	CompletedAt  *time.Time // when the latest reports first said 100 %
+	CreatedAt    time.Time
+	Task         Task
+	Unit         Unit
+	Assignee     *Member
+}
+
+// Open reports whether the school still has work to do on the assignment.
+func (a Assignment) Open() bool { return a.Progress < 100 }
+
+// Subscription says that a member hears about an assignment (reminders, news). Heads are
+// subscribed to every task of their school; a deputy when a task is handed to them.
+type Subscription struct {
+	MemberID     int64  `gorm:"primaryKey;autoIncrement:false"`
+	AssignmentID int64  `gorm:"primaryKey;autoIncrement:false;index:ix_subscriptions_assignment"`
+	Muted        bool   `gorm:"not null;default:false"`
+	Reason       string `gorm:"size:16;not null"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Why a member is subscribed.
+const (
+	SubscribedAsHead     = "head"
+	SubscribedAsAssignee = "assignee"
+	SubscribedBySelf     = "self"
+)
+
+// Report is what a school said about an assignment at one moment.
+type Report struct {
+	ID           int64  `gorm:"primaryKey"`
+	AssignmentID int64  `gorm:"not null;index:ix_reports_assignment"`
+	MemberID     int64  `gorm:"not null;index:ix_reports_member"`
+	Progress     int    `gorm:"not null"`
+	Result       string `gorm:"type:text;not null;default:''"`
+	Difficulties string `gorm:"type:text;not null;default:''"`
+	Proposals    string `gorm:"type:text;not null;default:''"`
+	Source       string `gorm:"size:16;not null"`
+	ChatID       int64  `gorm:"not null;default:0"`
+	MessageID    int64  `gorm:"not null;default:0"` // the member's message that carried the report, if any
+	CreatedAt    time.Time
+	EditedAt     *time.Time
+	Evidence     []Evidence
+	Member       Member
+	Assignment   Assignment
+}
+
+// Where a report came from.
+const (
+	SourceFlow  = "flow"  // the guided /baocao flow
+	SourceLine  = "line"  // the one-line form
+	SourceReply = "reply" // a reply to a bot message about the task
+)
+
+// Evidence (minh chứng) is a photo or document attached to a report, kept by Telegram file_id.
+type Evidence struct {
+	ID           int64  `gorm:"primaryKey"`
+	ReportID     int64  `gorm:"not null;index:ix_evidence_report"`
+	Kind         string `gorm:"size:16;not null"`
+	FileID       string `gorm:"size:255;not null"`
+	FileUniqueID string `gorm:"size:128;not null;default:''"`
+	FileName     string `gorm:"size:255;not null;default:''"`
+	MimeType     string `gorm:"size:128;not null;default:''"`
+	FileSize     int64  `gorm:"not null;default:0"`
+	Width        int    `gorm:"not null;default:0"`
+	Height       int    `gorm:"not null;default:0"`
+	Caption      string `gorm:"type:text;not null;default:''"`
+	CreatedAt    time.Time
+}
+
+// The kinds of evidence.
+const (
+	EvidencePhoto    = "photo"
+	EvidenceDocument = "document"
+)
+
+// ReportRevision keeps the values a correction replaced, so nothing a member sent is lost.
+type ReportRevision struct {
+	ID           int64  `gorm:"primaryKey"`
+	ReportID     int64  `gorm:"not null;index:ix_report_revisions_report"`
+	Progress     int    `gorm:"not null"`
+	Result       string `gorm:"type:text;not null;default:''"`
+	Difficulties string `gorm:"type:text;not null;default:''"`
+	Proposals    string `gorm:"type:text;not null;default:''"`
+	CreatedAt    time.Time
+}
+
+// InboundUpdate is a Telegram update as it arrived, stored before it is acknowledged and handled.
+type InboundUpdate struct {
+	UpdateID   int64  `gorm:"primaryKey;autoIncrement:false"`
+	ChatID     int64  `gorm:"not null;default:0"`
+	Payload    string `gorm:"type:text;not null"`
+	ReceivedAt time.Time
+	HandledAt  *time.Time `gorm:"index:ix_updates_handled"`
+	Error      string     `gorm:"type:text;not null;default:''"`
+}
+
+// TableName keeps the table's name short.
+func (InboundUpdate) TableName() string { return "updates" }
+
+// Conversation is the state of a member's multi-step flow (a report being written, a correction),
+// kept in the database so that a restart does not lose it.
+type Conversation struct {
+	ID        int64  `gorm:"primaryKey"`
+	ChatID    int64  `gorm:"not null;uniqueIndex:ux_conversations_chat_user,priority:1"`
+	UserID    int64  `gorm:"not null;uniqueIndex:ux_conversations_chat_user,priority:2"`
+	Flow      string `gorm:"size:32;not null"`
+	State     string `gorm:"type:text;not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// MessageRef remembers which assignment a bot message was about, so that a reply to it reports on
+// that assignment.
+type MessageRef struct {
+	ChatID       int64 `gorm:"primaryKey;autoIncrement:false"`
+	MessageID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	AssignmentID int64 `gorm:"not null"`
+	CreatedAt    time.Time
+}

@@ -1,0 +1,218 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// ErrNoSchools means a task's recipients contain no school.
+var ErrNoSchools = errors.New("storage: no school among the recipients")
+
+// NewTask describes a task to create.
+type NewTask struct {
+	Title string
+	Body  string
+	Due   Date
+}
+
+// CreateTask creates the task and assigns it to the schools, in one transaction. Each school gives
+// the task its next short number, and the school's heads are subscribed to it.
+func (s *Store) CreateTask(ctx context.Context, nt NewTask, schoolIDs []int64) (Task, []Assignment, error) {
+	nt.Title = strings.TrimSpace(nt.Title)
+	nt.Body = strings.TrimSpace(nt.Body)
+	schoolIDs = uniqueIDs(schoolIDs)
+	if len(schoolIDs) == 0 {
+		return Task{}, nil, ErrNoSchools
+	}
+	var (
+		task Task
+		as   []Assignment
+	)
+	err := s.Tx(ctx, func(tx *Store) error {
+		var n int64
+		if err := tx.q(ctx).Model(&Unit{}).Where("id IN ? AND kind = ?", schoolIDs, KindSchool).Count(&n).Error; err != nil {
+			return err
+		}
+		if int(n) != len(schoolIDs) {
+			return ErrNoSchools
+		}
+		task = Task{Title: nt.Title, Body: nt.Body, Due: nt.Due}
+		if err := tx.q(ctx).Create(&task).Error; err != nil {
+			return err
+		}
+		var err error
+		as, err = tx.assign(ctx, task, schoolIDs)
+		return err
+	})
+	if errors.Is(err, ErrNoSchools) {
+		return Task{}, nil, err
+	}
+	return task, as, wrap("create task", err)
+}
+
+// assign gives the task to the schools: next short number per school, assignments, heads subscribed.
+func (s *Store) assign(ctx context.Context, task Task, schoolIDs []int64) ([]Assignment, error) {
+	var as []Assignment
+	for _, chunk := range chunks(schoolIDs, 500) {
+		// Taking the numbers with an UPDATE locks the schools' rows on PostgreSQL until commit, so
+		// two tasks created at once cannot get the same number in a school.
+		if err := s.q(ctx).Model(&Unit{}).Where("id IN ?", chunk).
+			Update("task_seq", gorm.Expr("task_seq + 1")).Error; err != nil {
+			return nil, err
+		}
+		var units []Unit
+		if err := s.q(ctx).Where("id IN ?", chunk).Order("code").Find(&units).Error; err != nil {
+			return nil, err
+		}
+		batch := make([]Assignment, 0, len(units))
+		for _, u := range units {
+			batch = append(batch, Assignment{TaskID: task.ID, UnitID: u.ID, Seq: u.TaskSeq, Due: task.Due})
+		}
+		if err := s.q(ctx).CreateInBatches(&batch, 200).Error; err != nil {
+			return nil, err
+		}
+		for i := range batch {
+			batch[i].Task = task
+			batch[i].Unit = units[i]
+		}
+		as = append(as, batch...)
+	}
+	now := s.clock()
+	err := s.q(ctx).Exec(`INSERT INTO subscriptions (member_id, assignment_id, muted, reason, created_at, updated_at)
+		SELECT m.member_id, a.id, ?, ?, ?, ? FROM memberships m JOIN assignments a ON a.unit_id = m.unit_id
+		WHERE a.task_id = ? AND m.role = ?
+		ON CONFLICT DO NOTHING`, false, SubscribedAsHead, now, now, task.ID, RoleHead).Error
+	return as, err
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func chunks(ids []int64, n int) [][]int64 {
+	var out [][]int64
+	for len(ids) > n {
+		out = append(out, ids[:n])
+		ids = ids[n:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
+
+// AssignmentFilter selects assignments.
+type AssignmentFilter struct {
+	UnitIDs  []int64 // the schools
+	OpenOnly bool    // only those not yet at 100 %
+	Offset   int
+	Limit    int // 0: all
+}
+
+// Assignments lists assignments with their task and school, by school and short number.
+func (s *Store) Assignments(ctx context.Context, f AssignmentFilter) ([]Assignment, int, error) {
+	q := s.q(ctx).Model(&Assignment{}).Where("unit_id IN ?", f.UnitIDs)
+	if f.OpenOnly {
+		q = q.Where("progress < 100")
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, wrap("assignments", err)
+	}
+	var as []Assignment
+	q = q.Preload("Task").Preload("Unit").Preload("Assignee").Order("unit_id").Order("seq").Offset(f.Offset)
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	err := q.Find(&as).Error
+	return as, int(total), wrap("assignments", err)
+}
+
+// CountAssignments counts the assignments of the schools: all and those done (100 %).
+func (s *Store) CountAssignments(ctx context.Context, unitIDs []int64) (all, done int, err error) {
+	var row struct{ Total, Done int }
+	err = s.q(ctx).Model(&Assignment{}).Select("COUNT(*) AS total, COALESCE(SUM(CASE WHEN progress >= 100 THEN 1 ELSE 0 END), 0) AS done").
+		Where("unit_id IN ?", unitIDs).Scan(&row).Error
+	return row.Total, row.Done, wrap("count assignments", err)
+}
+
+// AssignmentBySeq finds a school's task by its short number.
+func (s *Store) AssignmentBySeq(ctx context.Context, unitID int64, seq int) (Assignment, error) {
+	var a Assignment
+	err := s.q(ctx).Preload("Task").Preload("Unit").Preload("Assignee").
+		Where("unit_id = ? AND seq = ?", unitID, seq).Take(&a).Error
+	return a, wrap("assignment by number", err)
+}
+
+// AssignmentByID finds an assignment with its task and school.
+func (s *Store) AssignmentByID(ctx context.Context, id int64) (Assignment, error) {
+	var a Assignment
+	err := s.q(ctx).Preload("Task").Preload("Unit").Preload("Assignee").Take(&a, id).Error
+	return a, wrap("assignment by id", err)
+}
+
+// SetAssignee hands the assignment to a deputy (phân công phụ trách), or takes it back with nil.
+// The new assignee is subscribed; a previous assignee who was subscribed only because of the
+// hand-over is unsubscribed.
+func (s *Store) SetAssignee(ctx context.Context, assignmentID int64, memberID *int64) error {
+	return wrap("set assignee", s.Tx(ctx, func(tx *Store) error {
+		var a Assignment
+		if err := tx.q(ctx).Take(&a, assignmentID).Error; err != nil {
+			return err
+		}
+		if a.AssigneeID != nil && (memberID == nil || *a.AssigneeID != *memberID) {
+			if err := tx.q(ctx).Where("member_id = ? AND assignment_id = ? AND reason = ?", *a.AssigneeID, a.ID, SubscribedAsAssignee).
+				Delete(&Subscription{}).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.q(ctx).Model(&Assignment{}).Where("id = ?", a.ID).Update("assignee_id", memberID).Error; err != nil {
+			return err
+		}
+		if memberID == nil {
+			return nil
+		}
+		now := tx.clock()
+		return tx.q(ctx).Exec(`INSERT INTO subscriptions (member_id, assignment_id, muted, reason, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (member_id, assignment_id) DO UPDATE SET muted = ?, updated_at = ?`,
+			*memberID, a.ID, false, SubscribedAsAssignee, now, now, false, now).Error
+	}))
+}
+
+// Subscription returns the member's subscription to the assignment, or ErrNotFound.
+func (s *Store) Subscription(ctx context.Context, memberID, assignmentID int64) (Subscription, error) {
+	var sub Subscription
+	err := s.q(ctx).Where("member_id = ? AND assignment_id = ?", memberID, assignmentID).Take(&sub).Error
+	return sub, wrap("subscription", err)
+}
+
+// SetFollowing subscribes the member to the assignment and unmutes it, or mutes it.
+func (s *Store) SetFollowing(ctx context.Context, memberID, assignmentID int64, follow bool) error {
+	now := s.clock()
+	err := s.q(ctx).Exec(`INSERT INTO subscriptions (member_id, assignment_id, muted, reason, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (member_id, assignment_id) DO UPDATE SET muted = ?, updated_at = ?`,
+		memberID, assignmentID, !follow, SubscribedBySelf, now, now, !follow, now).Error
+	return wrap("set following", err)
+}
+
+// Subscribers lists the members who follow the assignment and have not muted it.
+func (s *Store) Subscribers(ctx context.Context, assignmentID int64) ([]Member, error) {
+	var ms []Member
+	err := s.q(ctx).Joins("JOIN subscriptions ON subscriptions.member_id = members.id").
+		Where("subscriptions.assignment_id = ? AND subscriptions.muted = ?", assignmentID, false).
+		Order("members.id").Find(&ms).Error
+	return ms, wrap("subscribers", err)
+}
