@@ -4,7 +4,9 @@ go 1.25.0
 
 require (
 	github.com/go-gormigrate/gormigrate/v2 v2.1.7
+	github.com/go-telegram/bot v1.19.0
 	github.com/jackc/pgx/v5 v5.10.0
+	github.com/robfig/cron/v3 v3.0.1
 	gorm.io/driver/postgres v1.6.3
 	gorm.io/driver/sqlite v1.6.0
 	gorm.io/gorm v1.31.2

@@ -90,6 +90,12 @@ func (s *Store) SaveConversation(ctx context.Context, c *Conversation) error {
 	}))
 }
 
+// SetConversationMessage remembers the flow's latest prompt message.
+func (s *Store) SetConversationMessage(ctx context.Context, id, messageID int64) error {
+	err := s.q(ctx).Model(&Conversation{}).Where("id = ?", id).Update("message_id", messageID).Error
+	return wrap("set conversation message", err)
+}
+
 // DeleteConversation ends the member's flow in the chat. It reports whether there was one.
 func (s *Store) DeleteConversation(ctx context.Context, chatID, userID int64) (bool, error) {
 	res := s.q(ctx).Where("chat_id = ? AND user_id = ?", chatID, userID).Delete(&Conversation{})

@@ -153,6 +153,8 @@ type (
 		Source       string       `gorm:"size:16;not null"`
 		ChatID       int64        `gorm:"not null;default:0"`
 		MessageID    int64        `gorm:"not null;default:0"`
+		MediaGroupID string       `gorm:"size:64;not null;default:''"`
+		BotMessageID int64        `gorm:"not null;default:0"`
 		CreatedAt    time.Time
 		EditedAt     *time.Time
 	}
@@ -195,6 +197,7 @@ type (
 		UserID    int64  `gorm:"not null;uniqueIndex:ux_conversations_chat_user,priority:2"`
 		Flow      string `gorm:"size:32;not null"`
 		State     string `gorm:"type:text;not null"`
+		MessageID int64  `gorm:"not null;default:0"`
 		CreatedAt time.Time
 		UpdatedAt time.Time
 	}

@@ -191,7 +191,9 @@ type Report struct {
 	Proposals    string `gorm:"type:text;not null;default:''"`
 	Source       string `gorm:"size:16;not null"`
 	ChatID       int64  `gorm:"not null;default:0"`
-	MessageID    int64  `gorm:"not null;default:0"` // the member's message that carried the report, if any
+	MessageID    int64  `gorm:"not null;default:0"`          // the member's message that carried the report, if any
+	MediaGroupID string `gorm:"size:64;not null;default:''"` // the album the member's message belonged to
+	BotMessageID int64  `gorm:"not null;default:0"`          // the bot's confirmation of the report
 	CreatedAt    time.Time
 	EditedAt     *time.Time
 	Evidence     []Evidence
@@ -226,6 +228,7 @@ type Evidence struct {
 const (
 	EvidencePhoto    = "photo"
 	EvidenceDocument = "document"
+	EvidenceVideo    = "video"
 )
 
 // ReportRevision keeps the values a correction replaced, so nothing a member sent is lost.
@@ -260,6 +263,7 @@ type Conversation struct {
 	UserID    int64  `gorm:"not null;uniqueIndex:ux_conversations_chat_user,priority:2"`
 	Flow      string `gorm:"size:32;not null"`
 	State     string `gorm:"type:text;not null"`
+	MessageID int64  `gorm:"not null;default:0"` // the flow's latest prompt, whose buttons are live
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -271,4 +275,29 @@ type MessageRef struct {
 	MessageID    int64 `gorm:"primaryKey;autoIncrement:false"`
 	AssignmentID int64 `gorm:"not null"`
 	CreatedAt    time.Time
+}
+
+// Status is where an assignment stands, in the words of the government's task tracking.
+type Status string
+
+// The four statuses.
+const (
+	StatusDoneOnTime Status = "done_on_time" // hoàn thành đúng hạn
+	StatusDoneLate   Status = "done_late"    // hoàn thành quá hạn
+	StatusInProgress Status = "in_progress"  // đang thực hiện trong hạn
+	StatusOverdue    Status = "overdue"      // quá hạn chưa hoàn thành
+)
+
+// Status says where the assignment stands on the day today (in loc). Done means a report at 100 %.
+func (a Assignment) Status(today Date, loc *time.Location) Status {
+	if a.CompletedAt != nil {
+		if DateOf(*a.CompletedAt, loc).After(a.Due) {
+			return StatusDoneLate
+		}
+		return StatusDoneOnTime
+	}
+	if today.After(a.Due) {
+		return StatusOverdue
+	}
+	return StatusInProgress
 }

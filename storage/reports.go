@@ -25,6 +25,7 @@ type NewReport struct {
 	Source       string
 	ChatID       int64
 	MessageID    int64
+	MediaGroupID string
 	Evidence     []Evidence
 }
 
@@ -33,7 +34,7 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (Report, error) 
 	r := Report{
 		AssignmentID: nr.AssignmentID, MemberID: nr.MemberID, Progress: nr.Progress,
 		Result: nr.Result, Difficulties: nr.Difficulties, Proposals: nr.Proposals,
-		Source: nr.Source, ChatID: nr.ChatID, MessageID: nr.MessageID, Evidence: nr.Evidence,
+		Source: nr.Source, ChatID: nr.ChatID, MessageID: nr.MessageID, MediaGroupID: nr.MediaGroupID, Evidence: nr.Evidence,
 	}
 	for i := range r.Evidence {
 		r.Evidence[i].ID = 0
@@ -104,6 +105,8 @@ func (s *Store) LastReportBy(ctx context.Context, memberID int64) (Report, error
 // ReportFilter selects reports.
 type ReportFilter struct {
 	UnitIDs      []int64 // the schools
+	Under        []int64 // or: the schools beneath these units, any depth
+	All          bool    // or: every school
 	AssignmentID int64   // 0: every assignment
 	Offset       int
 	Limit        int
@@ -111,8 +114,14 @@ type ReportFilter struct {
 
 // Reports lists reports, newest first, with their details.
 func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]Report, int, error) {
-	q := s.q(ctx).Model(&Report{}).Joins("JOIN assignments ON assignments.id = reports.assignment_id").
-		Where("assignments.unit_id IN ?", f.UnitIDs)
+	q := s.q(ctx).Model(&Report{}).Joins("JOIN assignments ON assignments.id = reports.assignment_id")
+	switch {
+	case f.All:
+	case len(f.Under) > 0:
+		q = q.Where("assignments.unit_id IN ("+subtreeCTE+" SELECT id FROM sub)", f.Under)
+	default:
+		q = q.Where("assignments.unit_id IN ?", f.UnitIDs)
+	}
 	if f.AssignmentID != 0 {
 		q = q.Where("reports.assignment_id = ?", f.AssignmentID)
 	}
@@ -127,6 +136,44 @@ func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]Report, int, err
 	}
 	err := q.Find(&rs).Error
 	return rs, int(total), wrap("reports", err)
+}
+
+// ReportByMessage finds the report a member's message carried.
+func (s *Store) ReportByMessage(ctx context.Context, chatID, messageID int64) (Report, error) {
+	var r Report
+	err := s.q(ctx).Where("chat_id = ? AND message_id = ?", chatID, messageID).Take(&r).Error
+	return r, wrap("report by message", err)
+}
+
+// ReportInMediaGroup finds the member's report that started with another item of the same album.
+func (s *Store) ReportInMediaGroup(ctx context.Context, memberID int64, mediaGroupID string) (Report, error) {
+	var r Report
+	if mediaGroupID == "" {
+		return r, wrap("report in media group", ErrNotFound)
+	}
+	err := s.withReportDetails(s.q(ctx)).Where("member_id = ? AND media_group_id = ?", memberID, mediaGroupID).
+		Order("id DESC").Take(&r).Error
+	return r, wrap("report in media group", err)
+}
+
+// SetReportBotMessage remembers the bot's confirmation of a report, to update it later.
+func (s *Store) SetReportBotMessage(ctx context.Context, reportID, messageID int64) error {
+	err := s.q(ctx).Model(&Report{}).Where("id = ?", reportID).Update("bot_message_id", messageID).Error
+	return wrap("set report bot message", err)
+}
+
+// AddEvidence attaches more files to a report, whenever they arrive (an album comes as several
+// messages).
+func (s *Store) AddEvidence(ctx context.Context, reportID int64, ev []Evidence) error {
+	if len(ev) == 0 {
+		return nil
+	}
+	files := make([]Evidence, len(ev))
+	for i, e := range ev {
+		e.ID, e.ReportID = 0, reportID
+		files[i] = e
+	}
+	return wrap("add evidence", s.q(ctx).Create(&files).Error)
 }
 
 // Correction holds the new values of a corrected report; nil fields stay as they are.

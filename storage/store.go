@@ -46,7 +46,6 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 	dialect string
-	inTx    bool
 }
 
 // Dialects.
@@ -164,13 +163,11 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Tx runs fn in one transaction: everything fn does through tx commits together or not at all.
-// Inside a transaction, Tx simply calls fn with the same store.
+// Called on a store that is already in a transaction, it runs fn in a savepoint, so that an error
+// from fn undoes fn's writes and leaves the outer transaction usable.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	if s.inTx {
-		return fn(s)
-	}
 	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{db: g, now: s.now, log: s.log, dialect: s.dialect, inTx: true})
+		return fn(&Store{db: g, now: s.now, log: s.log, dialect: s.dialect})
 	})
 }
 

@@ -216,3 +216,51 @@ func (s *Store) Subscribers(ctx context.Context, assignmentID int64) ([]Member, 
 		Order("members.id").Find(&ms).Error
 	return ms, wrap("subscribers", err)
 }
+
+// TaskSummary counts how the schools beneath a unit stand on one task.
+type TaskSummary struct {
+	Task     Task
+	Schools  int
+	Done     int
+	Overdue  int
+	Reported int
+}
+
+// TaskSummaries lists the tasks assigned to schools beneath the units (every school with all),
+// by deadline, with counts per status as of today.
+func (s *Store) TaskSummaries(ctx context.Context, under []int64, all bool, today Date, offset, limit int) ([]TaskSummary, int, error) {
+	where, args := "", []any{}
+	if !all {
+		if len(under) == 0 {
+			return nil, 0, nil
+		}
+		where = "WHERE a.unit_id IN (" + subtreeCTE + " SELECT id FROM sub)"
+		args = append(args, under)
+	}
+	var total int64
+	if err := s.q(ctx).Raw("SELECT COUNT(DISTINCT a.task_id) FROM assignments a "+where, args...).Scan(&total).Error; err != nil {
+		return nil, 0, wrap("task summaries", err)
+	}
+	var rows []struct {
+		ID                               int64
+		Title                            string
+		Due                              Date
+		Schools, Done, Overdue, Reported int
+	}
+	sql := `SELECT t.id, t.title, t.due, COUNT(*) AS schools,
+		SUM(CASE WHEN a.progress >= 100 THEN 1 ELSE 0 END) AS done,
+		SUM(CASE WHEN a.progress < 100 AND a.due < ? THEN 1 ELSE 0 END) AS overdue,
+		SUM(CASE WHEN a.last_report_at IS NOT NULL THEN 1 ELSE 0 END) AS reported
+		FROM assignments a JOIN tasks t ON t.id = a.task_id ` + where + `
+		GROUP BY t.id, t.title, t.due ORDER BY t.due, t.id LIMIT ? OFFSET ?`
+	qargs := append([]any{today}, args...)
+	qargs = append(qargs, limit, offset)
+	if err := s.q(ctx).Raw(sql, qargs...).Scan(&rows).Error; err != nil {
+		return nil, 0, wrap("task summaries", err)
+	}
+	out := make([]TaskSummary, len(rows))
+	for i, r := range rows {
+		out[i] = TaskSummary{Task: Task{ID: r.ID, Title: r.Title, Due: r.Due}, Schools: r.Schools, Done: r.Done, Overdue: r.Overdue, Reported: r.Reported}
+	}
+	return out, int(total), nil
+}

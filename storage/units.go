@@ -136,8 +136,7 @@ func planImport(rows []UnitRow, existing []Unit) ([]UnitRow, []ImportProblem) {
 			add(r, ProblemMissingName, "")
 		}
 		if !r.Kind.Valid() {
-			add(r, ProblemBadKind, string(r.Kind))
-			ok = false
+			add(r, ProblemBadKind, string(r.Kind)) // still checked below: its parent, its place in the tree
 		}
 		switch {
 		case r.Kind == KindSchool && r.Level == levelUnspecified:
