@@ -1,0 +1,236 @@
+package main
+
+import (
+	"fmt"
+
+	"nhacviec/storage"
+)
+
+// cliText holds what the command line says, in one language (NHACVIEC_LANG: vi by default).
+type cliText struct {
+	Usage, ConfigProblems                                                  string
+	BadLang, BadDuration, BadTZ, BadWorkers, BadPollTimeout, BadLogLevel   string
+	BadLogFormat, BadAPIURL, EmptyDB, TwoTokens, TokenFileUnreadable       string
+	TokenFileEmpty, TokenMalformed, NoToken                                string
+	UnexpectedArgs, DBError, BotError, Migrated, Required                  string
+	UnitsImportUsage, CannotRead, NothingImported, Imported, NoUnits       string
+	UTF16, NotUTF8, EmptyFile, BadCSV, BadHeader, WrongColumns             string
+	MissingCode, MissingName, BadCode, BadKind, BadUnitLevel, MissingLevel string
+	LevelNotSchool, DuplicateCode, UnknownParent, SelfParent               string
+	ParentIsSchool, Cycle, SchoolHasWork, HasChildren                      string
+	BadLevel, BadDate, DateInPast, UnknownUnits, NoSchools                 string
+	TaskCreated, TaskNumber, SkippedMulti                                  string
+	BadRole, BadUses, BadExpires, RoleNeedsSchool, RoleNeedsOffice         string
+	NeedUsername, InviteCode, InviteLink, InviteFor, InviteLimits          string
+	Unlimited, Never                                                       string
+	RoleHead, RoleDeputy, RoleSupervisor, RoleAdmin                        string
+}
+
+// roleName names a role for the operator.
+func (tx *cliText) roleName(r storage.Role) string {
+	switch r {
+	case storage.RoleHead:
+		return tx.RoleHead
+	case storage.RoleDeputy:
+		return tx.RoleDeputy
+	case storage.RoleSupervisor:
+		return tx.RoleSupervisor
+	}
+	return tx.RoleAdmin
+}
+
+var cliTexts = map[string]*cliText{"vi": &cliVI, "en": &cliEN}
+
+// importProblem explains why an import row was refused.
+func (tx *cliText) importProblem(p storage.ImportProblem) string {
+	format := map[string]string{
+		storage.ProblemMissingCode:    tx.MissingCode,
+		storage.ProblemMissingName:    tx.MissingName,
+		storage.ProblemBadCode:        tx.BadCode,
+		storage.ProblemBadKind:        tx.BadKind,
+		storage.ProblemBadLevel:       tx.BadUnitLevel,
+		storage.ProblemMissingLevel:   tx.MissingLevel,
+		storage.ProblemLevelNotSchool: tx.LevelNotSchool,
+		storage.ProblemDuplicateCode:  tx.DuplicateCode,
+		storage.ProblemUnknownParent:  tx.UnknownParent,
+		storage.ProblemSelfParent:     tx.SelfParent,
+		storage.ProblemParentIsSchool: tx.ParentIsSchool,
+		storage.ProblemCycle:          tx.Cycle,
+		storage.ProblemSchoolHasWork:  tx.SchoolHasWork,
+		storage.ProblemHasChildren:    tx.HasChildren,
+	}[p.Reason]
+	if format == "" {
+		return p.Reason + " " + p.Value
+	}
+	return fmt.Sprintf(format, p.Code, p.Value)
+}
+
+var cliVI = cliText{
+	Usage: `nhacviec — bot Telegram nhắc việc cho cán bộ quản lý giáo dục
+
+Cách dùng: nhacviec <lệnh> [tùy chọn]
+
+  serve           chạy bot (long polling); cần NHACVIEC_TELEGRAM_TOKEN
+  migrate         cập nhật cấu trúc cơ sở dữ liệu rồi thoát
+  units import F  nhập cây đơn vị từ tệp CSV (code,name,kind,parent,level)
+  units list      in cây đơn vị
+  task create     tạo nhiệm vụ và giao cho các trường
+  invite create   tạo mã mời và đường link tham gia
+
+Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
+`,
+	ConfigProblems:      "Cấu hình chưa đúng:",
+	BadLang:             "lang: %q không phải vi hoặc en",
+	BadDuration:         "%s: %q không phải khoảng thời gian như 30s hoặc 2h",
+	BadTZ:               "tz: không có múi giờ %q",
+	BadWorkers:          "workers: %q không phải số từ 1 đến 256",
+	BadPollTimeout:      "poll-timeout: %s nằm ngoài khoảng 1s–5m",
+	BadLogLevel:         "log-level: %q không phải debug, info, warn hoặc error",
+	BadLogFormat:        "log-format: %q không phải text hoặc json",
+	BadAPIURL:           "telegram-api-url: %q không phải địa chỉ http(s)",
+	EmptyDB:             "db: để trống",
+	TwoTokens:           "%s và %s đều được đặt; chỉ đặt một trong hai",
+	TokenFileUnreadable: "%s: không đọc được %s: %v",
+	TokenFileEmpty:      "%s: tệp %s rỗng",
+	TokenMalformed:      "token Telegram không đúng dạng 123456789:AA… (lấy từ @BotFather)",
+	NoToken:             "chưa có token Telegram: đặt %s (hoặc %s trỏ tới tệp chứa token)",
+	UnexpectedArgs:      "tham số thừa: %v",
+	DBError:             "Lỗi cơ sở dữ liệu: %v",
+	BotError:            "Lỗi kết nối Telegram: %v",
+	Migrated:            "Cơ sở dữ liệu %s đã cập nhật: %d bản cập nhật, mới nhất là %s.",
+	Required:            "thiếu %s",
+	UnitsImportUsage:    "Cách dùng: nhacviec units import units.csv",
+	CannotRead:          "Không đọc được %s: %v",
+	NothingImported:     "Tệp bị từ chối, chưa nhập đơn vị nào.",
+	Imported:            "Đã nhập %d đơn vị: %d mới, %d cập nhật, %d không đổi.",
+	NoUnits:             "Chưa có đơn vị nào. Nhập bằng: nhacviec units import units.csv",
+	UTF16:               "tệp đang ở mã UTF-16; hãy lưu lại dạng «CSV UTF-8»",
+	NotUTF8:             "dòng này không phải UTF-8; hãy lưu tệp dạng «CSV UTF-8 (phân cách bằng dấu phẩy)»",
+	EmptyFile:           "tệp không có đơn vị nào",
+	BadCSV:              "không đọc được CSV: %v",
+	BadHeader:           "dòng tiêu đề là %q, cần đúng các cột %s",
+	WrongColumns:        "dòng có %d cột, cần %d",
+	MissingCode:         "thiếu mã đơn vị (code)%.0s%.0s",
+	MissingName:         "đơn vị %q thiếu tên (name)%.0s",
+	BadCode:             "mã đơn vị %q không hợp lệ (tối đa 64 ký tự, không có dấu cách, dấu phẩy, chấm phẩy, / ? # &)%.0s",
+	BadKind:             "đơn vị %q có loại %q không hợp lệ; dùng department, commune hoặc school",
+	BadUnitLevel:        "trường %q có cấp học %q không hợp lệ; dùng mam_non, tieu_hoc, thcs, thpt, lien_cap hoặc gdtx",
+	MissingLevel:        "trường %q thiếu cấp học (level)%.0s",
+	LevelNotSchool:      "đơn vị %q không phải trường nên không có cấp học (đang ghi %q)",
+	DuplicateCode:       "mã %q trùng với dòng %s",
+	UnknownParent:       "đơn vị %q có đơn vị cha %q không tồn tại (trong tệp lẫn trong cơ sở dữ liệu)",
+	SelfParent:          "đơn vị %q là cha của chính nó (%s)",
+	ParentIsSchool:      "đơn vị %q không thể trực thuộc trường %q",
+	Cycle:               "đơn vị %q nằm trong vòng lặp cha–con: %s",
+	SchoolHasWork:       "trường %q đã có nhiệm vụ nên không đổi được thành %q",
+	HasChildren:         "đơn vị %q còn đơn vị trực thuộc (%s) nên không thể là trường",
+	BadLevel:            "cấp học %q không hợp lệ; dùng mam_non, tieu_hoc, thcs, thpt, lien_cap hoặc gdtx",
+	BadDate:             "hạn %q không đúng; ghi dạng 2026-12-15 hoặc 15/12/2026",
+	DateInPast:          "hạn %s đã qua (hôm nay là %s)",
+	UnknownUnits:        "Không có đơn vị mã: %s. Xem danh sách bằng: nhacviec units list",
+	NoSchools:           "Không có trường nào thuộc các đơn vị đã chọn (với cấp học đã chọn); chưa tạo nhiệm vụ.",
+	TaskCreated:         "Đã tạo nhiệm vụ #%d «%s», hạn %s, giao cho %d trường:",
+	TaskNumber:          "nhiệm vụ số %d của trường",
+	SkippedMulti:        "Lưu ý: %d trường liên cấp không được giao; thêm lien_cap vào --levels nếu cần.",
+	BadRole:             "vai trò %q không hợp lệ; dùng head, deputy, supervisor hoặc admin",
+	BadUses:             "--uses %d không hợp lệ; dùng 0 (không giới hạn) trở lên",
+	BadExpires:          "--expires %s không hợp lệ",
+	RoleNeedsSchool:     "Vai trò %s chỉ dành cho trường, nhưng %s không phải trường.",
+	RoleNeedsOffice:     "Vai trò supervisor dành cho Sở hoặc xã/phường, nhưng %s là trường.",
+	NeedUsername:        "Cần tên bot để tạo đường link: đặt NHACVIEC_BOT_USERNAME, hoặc NHACVIEC_TELEGRAM_TOKEN để hỏi Telegram.",
+	InviteCode:          "Mã mời:    %s",
+	InviteLink:          "Đường link: %s",
+	InviteFor:           "Đơn vị:    %s (%s), vai trò: %s",
+	InviteLimits:        "Số lượt:   %s · hết hạn: %s",
+	Unlimited:           "không giới hạn",
+	Never:               "không bao giờ",
+	RoleHead:            "Hiệu trưởng",
+	RoleDeputy:          "Phó Hiệu trưởng",
+	RoleSupervisor:      "Cán bộ phụ trách",
+	RoleAdmin:           "Quản trị hệ thống",
+}
+
+var cliEN = cliText{
+	Usage: `nhacviec — a Telegram task reminder for education managers
+
+Usage: nhacviec <command> [options]
+
+  serve           run the bot (long polling); needs NHACVIEC_TELEGRAM_TOKEN
+  migrate         bring the database schema up to date and exit
+  units import F  import the unit tree from a CSV file (code,name,kind,parent,level)
+  units list      print the unit tree
+  task create     create a task and assign it to schools
+  invite create   create an invite code and its link
+
+Options of a command: nhacviec <command> -h
+`,
+	ConfigProblems:      "The configuration is not right:",
+	BadLang:             "lang: %q is not vi or en",
+	BadDuration:         "%s: %q is not a duration such as 30s or 2h",
+	BadTZ:               "tz: unknown time zone %q",
+	BadWorkers:          "workers: %q is not a number from 1 to 256",
+	BadPollTimeout:      "poll-timeout: %s is outside 1s–5m",
+	BadLogLevel:         "log-level: %q is not debug, info, warn or error",
+	BadLogFormat:        "log-format: %q is not text or json",
+	BadAPIURL:           "telegram-api-url: %q is not an http(s) URL",
+	EmptyDB:             "db: empty",
+	TwoTokens:           "%s and %s are both set; set one",
+	TokenFileUnreadable: "%s: cannot read %s: %v",
+	TokenFileEmpty:      "%s: %s is empty",
+	TokenMalformed:      "the Telegram token does not look like 123456789:AA… (from @BotFather)",
+	NoToken:             "no Telegram token: set %s (or %s to a file holding it)",
+	UnexpectedArgs:      "unexpected arguments: %v",
+	DBError:             "Database error: %v",
+	BotError:            "Telegram error: %v",
+	Migrated:            "The %s database is up to date: %d migrations, the latest %s.",
+	Required:            "%s is required",
+	UnitsImportUsage:    "Usage: nhacviec units import units.csv",
+	CannotRead:          "Cannot read %s: %v",
+	NothingImported:     "The file was refused; no unit was imported.",
+	Imported:            "Imported %d units: %d new, %d updated, %d unchanged.",
+	NoUnits:             "There are no units yet. Import them with: nhacviec units import units.csv",
+	UTF16:               "the file is UTF-16; save it as «CSV UTF-8»",
+	NotUTF8:             "this line is not UTF-8; save the file as «CSV UTF-8 (comma delimited)»",
+	EmptyFile:           "the file holds no unit",
+	BadCSV:              "cannot read the CSV: %v",
+	BadHeader:           "the header is %q; it must have exactly the columns %s",
+	WrongColumns:        "the line has %d columns, not %d",
+	MissingCode:         "the unit code is missing%.0s%.0s",
+	MissingName:         "unit %q has no name%.0s",
+	BadCode:             "unit code %q is not valid (at most 64 characters, no spaces, commas, semicolons, / ? # &)%.0s",
+	BadKind:             "unit %q has the kind %q; use department, commune or school",
+	BadUnitLevel:        "school %q has the level %q; use mam_non, tieu_hoc, thcs, thpt, lien_cap or gdtx",
+	MissingLevel:        "school %q has no level%.0s",
+	LevelNotSchool:      "unit %q is not a school, so it has no level (it says %q)",
+	DuplicateCode:       "code %q already appears on line %s",
+	UnknownParent:       "unit %q names the parent %q, which exists neither in the file nor in the database",
+	SelfParent:          "unit %q is its own parent (%s)",
+	ParentIsSchool:      "unit %q cannot belong to the school %q",
+	Cycle:               "unit %q is in a parent–child cycle: %s",
+	SchoolHasWork:       "school %q has tasks, so it cannot become %q",
+	HasChildren:         "unit %q has units beneath it (%s), so it cannot be a school",
+	BadLevel:            "level %q is not valid; use mam_non, tieu_hoc, thcs, thpt, lien_cap or gdtx",
+	BadDate:             "deadline %q is not a date; write 2026-12-15 or 15/12/2026",
+	DateInPast:          "the deadline %s has passed (today is %s)",
+	UnknownUnits:        "No unit with the code: %s. List them with: nhacviec units list",
+	NoSchools:           "No school lies beneath the chosen units (with the chosen levels); no task was created.",
+	TaskCreated:         "Created task #%d «%s», due %s, for %d schools:",
+	TaskNumber:          "the school's task number %d",
+	SkippedMulti:        "Note: %d multi-level schools were not assigned; add lien_cap to --levels to include them.",
+	BadRole:             "role %q is not valid; use head, deputy, supervisor or admin",
+	BadUses:             "--uses %d is not valid; use 0 (no limit) or more",
+	BadExpires:          "--expires %s is not valid",
+	RoleNeedsSchool:     "The role %s is for schools, and %s is not a school.",
+	RoleNeedsOffice:     "The supervisor role is for departments and communes, and %s is a school.",
+	NeedUsername:        "The link needs the bot's username: set NHACVIEC_BOT_USERNAME, or NHACVIEC_TELEGRAM_TOKEN to ask Telegram.",
+	InviteCode:          "Code:    %s",
+	InviteLink:          "Link:    %s",
+	InviteFor:           "Unit:    %s (%s), role: %s",
+	InviteLimits:        "Uses:    %s · expires: %s",
+	Unlimited:           "unlimited",
+	Never:               "never",
+	RoleHead:            "head of school",
+	RoleDeputy:          "deputy head",
+	RoleSupervisor:      "supervising officer",
+	RoleAdmin:           "administrator",
+}

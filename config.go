@@ -1,0 +1,181 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration: flag over environment over default.
+type Config struct {
+	DB              string
+	Location        *time.Location
+	Token           string // from NHACVIEC_TELEGRAM_TOKEN or NHACVIEC_TELEGRAM_TOKEN_FILE only; never printed
+	APIURL          string
+	BotUsername     string
+	Workers         int
+	PollTimeout     time.Duration
+	ShutdownTimeout time.Duration
+	KeepUpdates     time.Duration
+	LogLevel        slog.Level
+	LogFormat       string
+	Lang            string
+}
+
+// setting is one configuration key: its flag, its environment variable and its default. The
+// README's configuration table lists the same.
+type setting struct {
+	flag, env, def, usage string
+}
+
+var settings = []setting{
+	{"db", "NHACVIEC_DB", "nhacviec.db", "SQLite file, or a postgres:// URL"},
+	{"tz", "NHACVIEC_TZ", "Asia/Ho_Chi_Minh", "time zone for dates and times shown to people"},
+	{"telegram-api-url", "NHACVIEC_TELEGRAM_API_URL", "", "another Bot API server (a local one, or a test server)"},
+	{"bot-username", "NHACVIEC_BOT_USERNAME", "", "the bot's username, for invite links (asked with getMe when empty)"},
+	{"workers", "NHACVIEC_WORKERS", "8", "updates handled at once"},
+	{"poll-timeout", "NHACVIEC_POLL_TIMEOUT", "50s", "long-poll wait for updates"},
+	{"shutdown-timeout", "NHACVIEC_SHUTDOWN_TIMEOUT", "15s", "how long running handlers may finish at shutdown"},
+	{"keep-updates", "NHACVIEC_KEEP_UPDATES", "168h", "how long handled updates are kept"},
+	{"log-level", "NHACVIEC_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log-format", "NHACVIEC_LOG_FORMAT", "text", "text or json"},
+	{"lang", "NHACVIEC_LANG", "vi", "language of this command line: vi or en"},
+}
+
+// The token has no flag: a flag would show it in the process list.
+const (
+	envToken     = "NHACVIEC_TELEGRAM_TOKEN"
+	envTokenFile = "NHACVIEC_TELEGRAM_TOKEN_FILE"
+)
+
+// addSettings declares the configuration flags on fs and returns the values they will hold.
+func addSettings(fs *flag.FlagSet) map[string]*string {
+	vals := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		vals[s.flag] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+	}
+	return vals
+}
+
+// loadConfig resolves every setting from the flags that were set, then the environment, then the
+// defaults, and checks them all, reporting every problem at once in the configured language.
+// needToken asks for a token.
+func loadConfig(flags map[string]string, getenv func(string) string, needToken bool) (Config, *cliText, error) {
+	get := func(name string) string {
+		if v, ok := flags[name]; ok {
+			return v
+		}
+		for _, s := range settings {
+			if s.flag == name {
+				if v := strings.TrimSpace(getenv(s.env)); v != "" {
+					return v
+				}
+				return s.def
+			}
+		}
+		panic("config: unknown setting " + name)
+	}
+	var problems []error
+	c := Config{Lang: get("lang")}
+	tx := cliTexts[c.Lang]
+	if tx == nil {
+		tx = cliTexts["vi"]
+		problems = append(problems, fmt.Errorf(tx.BadLang, c.Lang))
+	}
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+	duration := func(name string) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d < 0 {
+			bad(tx.BadDuration, name, get(name))
+		}
+		return d
+	}
+
+	c.DB = get("db")
+	c.APIURL = get("telegram-api-url")
+	c.BotUsername = strings.TrimPrefix(get("bot-username"), "@")
+	c.PollTimeout = duration("poll-timeout")
+	c.ShutdownTimeout = duration("shutdown-timeout")
+	c.KeepUpdates = duration("keep-updates")
+	c.LogFormat = get("log-format")
+	loc, err := time.LoadLocation(get("tz"))
+	if err != nil {
+		bad(tx.BadTZ, get("tz"))
+	}
+	c.Location = loc
+	if c.Workers, err = strconv.Atoi(get("workers")); err != nil || c.Workers < 1 || c.Workers > 256 {
+		bad(tx.BadWorkers, get("workers"))
+	}
+	if c.PollTimeout > 0 && (c.PollTimeout < time.Second || c.PollTimeout > 5*time.Minute) {
+		bad(tx.BadPollTimeout, c.PollTimeout)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
+		bad(tx.BadLogLevel, get("log-level"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad(tx.BadLogFormat, c.LogFormat)
+	}
+	if c.APIURL != "" {
+		u, err := url.Parse(c.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(tx.BadAPIURL, c.APIURL)
+		}
+	}
+	if strings.TrimSpace(c.DB) == "" {
+		bad("%s", tx.EmptyDB)
+	}
+
+	token, file := strings.TrimSpace(getenv(envToken)), strings.TrimSpace(getenv(envTokenFile))
+	tokenReported := false
+	switch {
+	case token != "" && file != "":
+		bad(tx.TwoTokens, envToken, envTokenFile)
+		tokenReported = true
+	case file != "":
+		data, err := os.ReadFile(file)
+		c.Token = strings.TrimSpace(string(data))
+		switch {
+		case err != nil:
+			bad(tx.TokenFileUnreadable, envTokenFile, file, errors.Unwrap(err))
+			tokenReported = true
+		case c.Token == "":
+			bad(tx.TokenFileEmpty, envTokenFile, file)
+			tokenReported = true
+		}
+	default:
+		c.Token = token
+	}
+	if c.Token != "" && !validToken(c.Token) {
+		bad("%s", tx.TokenMalformed)
+		c.Token, tokenReported = "", true
+	}
+	if needToken && c.Token == "" && !tokenReported {
+		bad(tx.NoToken, envToken, envTokenFile)
+	}
+	return c, tx, errors.Join(problems...)
+}
+
+// validToken checks the shape of a bot token: digits, a colon, then URL-safe characters.
+func validToken(t string) bool {
+	id, secret, ok := strings.Cut(t, ":")
+	if !ok || id == "" || len(secret) < 5 {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	for _, r := range secret {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
