@@ -1,0 +1,180 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// defaultAPIURL is Telegram's Bot API server.
+const defaultAPIURL = "https://api.telegram.org"
+
+// api talks to the Bot API server: go-telegram/bot for the methods we call, and a small getUpdates
+// of our own, because the library's poller acknowledges updates before they are stored.
+type api struct {
+	client *tg.Bot
+	http   *http.Client
+	url    string
+	token  string
+	log    *slog.Logger
+}
+
+func newAPI(token, url string, pollTimeout time.Duration, log *slog.Logger) (*api, error) {
+	if url == "" {
+		url = defaultAPIURL
+	}
+	url = strings.TrimRight(url, "/")
+	a := &api{
+		// A long poll holds the request for pollTimeout; the client waits a good margin longer.
+		http:  &http.Client{Timeout: pollTimeout + 30*time.Second},
+		url:   url,
+		token: token,
+		log:   log,
+	}
+	opts := []tg.Option{
+		tg.WithSkipGetMe(),
+		tg.WithServerURL(url),
+		tg.WithHTTPClient(pollTimeout, &http.Client{Timeout: 60 * time.Second}),
+		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", a.redact(err)) }),
+		tg.WithDebugHandler(func(string, ...any) {}),
+	}
+	c, err := tg.New(token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("bot: telegram client: %w", a.redact(err))
+	}
+	a.client = c
+	return a, nil
+}
+
+// redact removes the token from an error before it is logged or returned.
+func (a *api) redact(err error) error {
+	if err == nil || a.token == "" || !strings.Contains(err.Error(), a.token) {
+		return err
+	}
+	return redactedError{msg: strings.ReplaceAll(err.Error(), a.token, "***"), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }
+
+// getMe asks the server who the bot is.
+func (a *api) getMe(ctx context.Context) (*models.User, error) {
+	u, err := a.client.GetMe(ctx)
+	return u, a.redact(err)
+}
+
+// rawUpdate is one update as it arrived, with the fields intake needs.
+type rawUpdate struct {
+	ID      int64
+	ChatID  int64
+	Payload []byte
+}
+
+// errConflict means another poller or a webhook holds the bot's updates.
+var errConflict = errors.New("bot: another instance is polling, or a webhook is set")
+
+// errUnauthorized means the server rejected the token.
+var errUnauthorized = errors.New("bot: the Bot API server rejected the token")
+
+// allowedUpdates are the update kinds nhacviec handles.
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
+// getUpdates fetches updates from offset on, waiting up to timeout for the first one.
+func (a *api) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]rawUpdate, error) {
+	body, _ := json.Marshal(map[string]any{
+		"offset":          offset,
+		"timeout":         int(timeout / time.Second),
+		"limit":           100,
+		"allowed_updates": allowedUpdates,
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url+"/bot"+a.token+"/getUpdates", bytes.NewReader(body))
+	if err != nil {
+		return nil, a.redact(fmt.Errorf("bot: getUpdates: %w", err))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return nil, a.redact(fmt.Errorf("bot: getUpdates: %w", err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, a.redact(fmt.Errorf("bot: getUpdates: %w", err))
+	}
+	var r struct {
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
+		Parameters  struct {
+			RetryAfter int `json:"retry_after"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("bot: getUpdates: HTTP %d: %w", resp.StatusCode, err)
+	}
+	if !r.OK {
+		switch r.ErrorCode {
+		case http.StatusConflict:
+			return nil, fmt.Errorf("%w: %s", errConflict, r.Description)
+		case http.StatusUnauthorized, http.StatusNotFound:
+			return nil, fmt.Errorf("%w: %s", errUnauthorized, r.Description)
+		case http.StatusTooManyRequests:
+			return nil, &tg.TooManyRequestsError{Message: r.Description, RetryAfter: r.Parameters.RetryAfter}
+		}
+		return nil, fmt.Errorf("bot: getUpdates: %d %s", r.ErrorCode, r.Description)
+	}
+	out := make([]rawUpdate, 0, len(r.Result))
+	for _, raw := range r.Result {
+		var u models.Update
+		if err := json.Unmarshal(raw, &u); err != nil {
+			// Keep it anyway: the id is enough to store it and move on; handling will report it.
+			var id struct {
+				ID int64 `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &id) != nil || id.ID == 0 {
+				a.log.Error("telegram sent an update without an id", "err", err)
+				continue
+			}
+			u.ID = id.ID
+		}
+		out = append(out, rawUpdate{ID: u.ID, ChatID: chatOf(&u), Payload: raw})
+	}
+	return out, nil
+}
+
+// chatOf returns the chat whose updates must be handled in order with this one.
+func chatOf(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil:
+		return u.EditedMessage.Chat.ID
+	case u.CallbackQuery != nil:
+		if m := u.CallbackQuery.Message.Message; m != nil {
+			return m.Chat.ID
+		}
+		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil && m.Chat.ID != 0 {
+			return m.Chat.ID
+		}
+		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	}
+	return 0
+}

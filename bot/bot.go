@@ -1,0 +1,245 @@
+// Package bot is nhacviec's Telegram side: intake of updates that loses nothing and does nothing
+// twice, routing with our own command matcher, the conversations of school heads (tasks, reports,
+// history, corrections), keyboards, rendering and the message catalogs. It is the only package
+// that knows go-telegram/bot.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+
+	"nhacviec/storage"
+)
+
+// Options configure a Bot.
+type Options struct {
+	Token       string // the bot token; never logged
+	APIURL      string // another Bot API server (a local one, or the fake one in tests); "" for Telegram
+	Username    string // the bot's username; asked with getMe when empty
+	Store       *storage.Store
+	Logger      *slog.Logger
+	Now         func() time.Time // the clock; time.Now by default
+	Location    *time.Location   // where dates and times are shown; Asia/Ho_Chi_Minh by default
+	Workers     int              // handlers running at once; 8 by default
+	PollTimeout time.Duration    // long-poll wait; 50 s by default
+}
+
+// Bot is the running Telegram bot.
+type Bot struct {
+	api      *api
+	st       *storage.Store
+	log      *slog.Logger
+	now      func() time.Time
+	loc      *time.Location
+	username string
+	poll     time.Duration
+	disp     *dispatcher
+	offset   int64
+
+	closeOnce sync.Once
+}
+
+// New connects to the Bot API server and, unless Username is given, asks who the bot is.
+func New(ctx context.Context, o Options) (*Bot, error) {
+	if o.Store == nil {
+		return nil, errors.New("bot: no store")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		o.Location = loc
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.PollTimeout <= 0 {
+		o.PollTimeout = 50 * time.Second
+	}
+	a, err := newAPI(o.Token, o.APIURL, o.PollTimeout, o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{
+		api:      a,
+		st:       o.Store,
+		log:      o.Logger,
+		now:      o.Now,
+		loc:      o.Location,
+		username: strings.TrimPrefix(o.Username, "@"),
+		poll:     o.PollTimeout,
+	}
+	if b.username == "" {
+		me, err := a.getMe(ctx)
+		if err != nil {
+			if errors.Is(err, tg.ErrorUnauthorized) || errors.Is(err, tg.ErrorNotFound) {
+				return nil, fmt.Errorf("%w: check NHACVIEC_TELEGRAM_TOKEN", errUnauthorized)
+			}
+			return nil, fmt.Errorf("bot: getMe: %w", err)
+		}
+		b.username = me.Username
+	}
+	b.disp = newDispatcher(o.Workers, 4*o.Workers*100, b.process)
+	return b, nil
+}
+
+// Username returns the bot's username, without the @.
+func (b *Bot) Username() string { return b.username }
+
+// Username asks the Bot API server for the bot's username (for invite links made outside serve).
+func Username(ctx context.Context, token, apiURL string, log *slog.Logger) (string, error) {
+	a, err := newAPI(token, apiURL, time.Second, log)
+	if err != nil {
+		return "", err
+	}
+	me, err := a.getMe(ctx)
+	if err != nil {
+		return "", fmt.Errorf("bot: getMe: %w", err)
+	}
+	return me.Username, nil
+}
+
+// Run handles what was stored but not handled before (a crash), registers the command menu, and
+// then polls for updates until ctx ends. On the way out it stops fetching, lets running handlers
+// finish within drain, and returns; updates not yet handled stay stored for the next start.
+func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
+	defer b.shutdown(drain)
+	if err := b.HandlePending(ctx); err != nil {
+		return err
+	}
+	b.registerCommands(ctx)
+	b.log.Info("polling for updates", "bot", b.username)
+	backoff := time.Duration(0)
+	for ctx.Err() == nil {
+		_, err := b.PollOnce(ctx, b.poll)
+		switch {
+		case err == nil:
+			backoff = 0
+			continue
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, errUnauthorized):
+			return err
+		}
+		backoff = nextBackoff(backoff, err)
+		if errors.Is(err, errConflict) {
+			b.log.Error("cannot poll: another instance is polling with this token, or a webhook is set", "retry_in", backoff)
+		} else {
+			b.log.Warn("poll failed", "err", err, "retry_in", backoff)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+	}
+	return nil
+}
+
+func nextBackoff(cur time.Duration, err error) time.Duration {
+	var tooMany *tg.TooManyRequestsError
+	if errors.As(err, &tooMany) && tooMany.RetryAfter > 0 {
+		return time.Duration(tooMany.RetryAfter) * time.Second
+	}
+	switch {
+	case cur == 0:
+		return 500 * time.Millisecond
+	case cur >= 30*time.Second:
+		return 30 * time.Second
+	}
+	return cur * 2
+}
+
+func (b *Bot) shutdown(drain time.Duration) {
+	b.closeOnce.Do(func() {
+		b.disp.close()
+		ctx, cancel := context.WithTimeout(context.Background(), drain)
+		defer cancel()
+		if err := b.disp.wait(ctx); err != nil {
+			b.log.Warn("handlers still running at shutdown; their updates will be handled again at the next start")
+		}
+	})
+}
+
+// Close stops the bot's workers, waiting up to drain for running handlers. Run calls it itself.
+func (b *Bot) Close(drain time.Duration) { b.shutdown(drain) }
+
+// PollOnce fetches one batch of updates, waiting up to timeout for one, stores them, and hands the
+// new ones to the workers. An update is stored before the next getUpdates acknowledges it to
+// Telegram; one delivered again is already stored and is not handled twice.
+func (b *Bot) PollOnce(ctx context.Context, timeout time.Duration) (int, error) {
+	raws, err := b.api.getUpdates(ctx, b.offset, timeout)
+	if err != nil || len(raws) == 0 {
+		return 0, err
+	}
+	batch := make([]storage.InboundUpdate, len(raws))
+	next := b.offset
+	for i, r := range raws {
+		batch[i] = storage.InboundUpdate{UpdateID: r.ID, ChatID: r.ChatID, Payload: string(r.Payload)}
+		if r.ID >= next {
+			next = r.ID + 1
+		}
+	}
+	fresh, err := b.st.SaveUpdates(ctx, batch)
+	if err != nil {
+		// Not stored, so not acknowledged: Telegram sends them again on the next poll.
+		return 0, fmt.Errorf("bot: store updates: %w", err)
+	}
+	b.offset = next
+	for _, u := range fresh {
+		if !b.disp.submit(u) {
+			break
+		}
+	}
+	return len(fresh), nil
+}
+
+// HandlePending hands every stored but unhandled update to the workers, oldest first.
+func (b *Bot) HandlePending(ctx context.Context) error {
+	var after int64
+	for {
+		us, err := b.st.PendingUpdates(ctx, 500)
+		if err != nil {
+			return fmt.Errorf("bot: pending updates: %w", err)
+		}
+		n := 0
+		for _, u := range us {
+			if u.UpdateID <= after {
+				continue
+			}
+			after = u.UpdateID
+			n++
+			b.log.Info("handling an update stored before the last stop", "update_id", u.UpdateID)
+			if !b.disp.submit(u) {
+				return nil
+			}
+		}
+		if n == 0 || len(us) < 500 {
+			return nil
+		}
+		if err := b.disp.waitIdle(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// WaitIdle blocks until every submitted update has been handled, or ctx ends.
+func (b *Bot) WaitIdle(ctx context.Context) error { return b.disp.waitIdle(ctx) }
+
+// InviteLink is the deep link that opens the bot and redeems the code.
+func InviteLink(username, code string) string {
+	return "https://t.me/" + strings.TrimPrefix(username, "@") + "?start=" + code
+}

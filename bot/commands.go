@@ -1,0 +1,38 @@
+package bot
+
+import (
+	"context"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// menu lists the commands shown in Telegram's menu, in the catalog's language: Vietnamese names
+// by default and for Vietnamese clients, the English aliases for English clients.
+func (m *catalog) menu() []models.BotCommand {
+	return []models.BotCommand{
+		{Command: m.CmdTasks, Description: m.CmdTasksDesc},
+		{Command: m.CmdReport, Description: m.CmdReportDesc},
+		{Command: m.CmdHistory, Description: m.CmdHistoryDesc},
+		{Command: m.CmdEdit, Description: m.CmdEditDesc},
+		{Command: m.CmdCancel, Description: m.CmdCancelDesc},
+		{Command: m.CmdLanguage, Description: m.CmdLanguageDesc},
+		{Command: m.CmdHelp, Description: m.CmdHelpDesc},
+	}
+}
+
+// registerCommands sets the command menu for private chats in both languages. The bot works
+// without it, so a failure is logged and nothing more.
+func (b *Bot) registerCommands(ctx context.Context) {
+	for _, lc := range []string{"", "vi", "en"} {
+		m := catalogFor(lc)
+		_, err := b.api.client.SetMyCommands(ctx, &tg.SetMyCommandsParams{
+			Commands:     m.menu(),
+			Scope:        &models.BotCommandScopeAllPrivateChats{},
+			LanguageCode: lc,
+		})
+		if err != nil {
+			b.log.Warn("cannot register the command menu", "language", lc, "err", b.api.redact(err))
+		}
+	}
+}

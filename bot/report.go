@@ -1,0 +1,866 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-telegram/bot/models"
+
+	"nhacviec/storage"
+)
+
+// The guided report flow (/baocao): choose the task → progress → result → difficulties →
+// proposals → evidence → confirm. Its state lives in the database, so a restart loses nothing.
+
+const (
+	flowReport = "report"
+	flowEdit   = "edit"
+)
+
+const (
+	stepTask         = "task"
+	stepProgress     = "progress"
+	stepResult       = "result"
+	stepDifficulties = "difficulties"
+	stepProposals    = "proposals"
+	stepEvidence     = "evidence"
+	stepConfirm      = "confirm"
+	stepReplace      = "replace" // a new flow was asked for while this one is open
+)
+
+// Limits on what a report holds, each with its own message.
+const (
+	maxResultLen   = 3000
+	maxNoteLen     = 2000 // difficulties, proposals
+	maxEvidence    = 10
+	reportPageSize = 8 // tasks per page when choosing
+)
+
+// reportDraft is a report being written.
+type reportDraft struct {
+	Step         string             `json:"step"`
+	AssignmentID int64              `json:"a,omitempty"`
+	Progress     *int               `json:"p,omitempty"`
+	Result       string             `json:"r,omitempty"`
+	Difficulties *string            `json:"d,omitempty"` // nil: not asked yet; "": none
+	Proposals    *string            `json:"o,omitempty"`
+	Evidence     []storage.Evidence `json:"e,omitempty"`
+	EvidenceDone bool               `json:"ed,omitempty"`
+	Page         int                `json:"pg,omitempty"`
+	MediaGroup   string             `json:"mg,omitempty"` // the album the last file came from
+	Pending      string             `json:"pend,omitempty"`
+	ResumeStep   string             `json:"rs,omitempty"`
+	Caption      string             `json:"-"`
+}
+
+// next is the first step still to do.
+func (d *reportDraft) next() string {
+	switch {
+	case d.AssignmentID == 0:
+		return stepTask
+	case d.Progress == nil:
+		return stepProgress
+	case d.Result == "":
+		return stepResult
+	case d.Difficulties == nil:
+		return stepDifficulties
+	case d.Proposals == nil:
+		return stepProposals
+	case !d.EvidenceDone:
+		return stepEvidence
+	}
+	return stepConfirm
+}
+
+func loadDraft(conv storage.Conversation) (reportDraft, error) {
+	var d reportDraft
+	err := json.Unmarshal([]byte(conv.State), &d)
+	return d, err
+}
+
+// saveFlow stores the flow's state.
+func (t *turn) saveFlow(conv *storage.Conversation, state any) error {
+	data, err := json.Marshal(state)
+	if err != nil {
+		return err
+	}
+	conv.State = string(data)
+	return t.st.SaveConversation(t.ctx, conv)
+}
+
+// reportCommand is /baocao: with "n p% text" it reports at once; with less it opens the guided
+// flow with what was given; without anything it opens (or resumes) the flow.
+func (t *turn) reportCommand(args string, msg *models.Message) error {
+	if !t.hasSchool() {
+		t.send(t.m.ReportSchoolsOnly, nil)
+		return nil
+	}
+	conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
+	hasFlow := err == nil
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	ev := evidenceOf(msg)
+	if args == "" && len(ev) == 0 {
+		if hasFlow && conv.Flow == flowReport {
+			return t.resumeFlow(conv)
+		}
+		return t.startReport(reportDraft{}, msg)
+	}
+	line, perr := parseReportLine(args)
+	if perr != "" {
+		t.send(t.lineError(perr), nil)
+		return nil
+	}
+	d := reportDraft{Evidence: ev, Progress: line.progress, Result: line.text}
+	if line.seq == 0 {
+		return t.startReport(d, msg)
+	}
+	a, ok, err := t.assignmentBySeq(line.seq)
+	if err != nil || !ok {
+		return err
+	}
+	d.AssignmentID = a.ID
+	if line.progress != nil && line.text != "" {
+		if msg := t.checkLengths(line.text, "", ""); msg != "" {
+			t.send(msg, nil)
+			return nil
+		}
+		return t.submitReport(a, storage.NewReport{
+			AssignmentID: a.ID, MemberID: t.member.ID, Progress: *line.progress, Result: line.text,
+			Source: storage.SourceLine, ChatID: t.chat.ID, MessageID: int64(msg.ID), MediaGroupID: msg.MediaGroupID, Evidence: ev,
+		})
+	}
+	return t.startReport(d, msg)
+}
+
+// reportLine is the one-line form: /baocao 3 80% Đã tập huấn xong cho 45 giáo viên.
+type reportLine struct {
+	seq      int
+	progress *int
+	text     string
+}
+
+// parseReportLine reads "n [p%] [text]". It returns the problem's catalog name when the line
+// cannot be read; an empty line or a line of text alone is fine (the flow asks for the rest).
+func parseReportLine(s string) (reportLine, string) {
+	var r reportLine
+	rest := strings.TrimSpace(s)
+	tok, after := nextToken(rest)
+	seq, ok := parseTaskNumber(tok)
+	if !ok {
+		if tok != "" && isDigits(strings.TrimSuffix(tok, "%")) {
+			return r, "badNumber"
+		}
+		r.text = rest
+		return r, ""
+	}
+	r.seq, rest = seq, after
+	tok, after = nextToken(rest)
+	if tok == "" {
+		return r, ""
+	}
+	if next, after2 := nextToken(after); next == "%" && isDigits(tok) {
+		tok, after = tok+"%", after2
+	}
+	switch p, isPct, ok := parsePercent(tok); {
+	case !ok && isPct:
+		return r, "badPercent"
+	case ok && (isPct || strings.TrimSpace(after) == ""):
+		r.progress, rest = &p, after
+	case ok:
+		return r, "needPercent" // "3 80 Đã tập huấn…": is 80 the progress or the start of the text?
+	}
+	r.text = strings.TrimSpace(rest)
+	return r, ""
+}
+
+func (t *turn) lineError(code string) string {
+	switch code {
+	case "badNumber":
+		return t.m.ReportLineBadNumber
+	case "badPercent":
+		return t.m.ProgressInvalid
+	}
+	return t.m.ReportLineNeedPercent
+}
+
+// nextToken splits off the first whitespace-separated word.
+func nextToken(s string) (string, string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseTaskNumber reads a task's short number: 3, #3, nv3.
+func parseTaskNumber(s string) (int, bool) {
+	s = strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "nv"), "#")
+	if !isDigits(s) || len(s) > 6 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n > 0
+}
+
+// parsePercent reads 80 or 80%: ok when it is a whole number from 0 to 100; isPct when the token
+// was meant as a percentage (it ends with %).
+func parsePercent(s string) (p int, isPct, ok bool) {
+	isPct = strings.HasSuffix(s, "%")
+	s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	if !isDigits(s) || len(s) > 3 {
+		return 0, isPct, false
+	}
+	p, _ = strconv.Atoi(s)
+	return p, isPct, p >= 0 && p <= 100
+}
+
+// checkLengths returns the message for a text that is too long, or "".
+func (t *turn) checkLengths(result, difficulties, proposals string) string {
+	if n := utf8.RuneCountInString(result); n > maxResultLen {
+		return fmt.Sprintf(t.m.TextTooLong, n, maxResultLen)
+	}
+	for _, s := range []string{difficulties, proposals} {
+		if n := utf8.RuneCountInString(s); n > maxNoteLen {
+			return fmt.Sprintf(t.m.TextTooLong, n, maxNoteLen)
+		}
+	}
+	return ""
+}
+
+// startReport opens the guided flow with what is already known and shows its first open step.
+func (t *turn) startReport(d reportDraft, msg *models.Message) error {
+	if !t.hasSchool() {
+		t.send(t.m.ReportSchoolsOnly, nil)
+		return nil
+	}
+	if old, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID); err == nil && old.Flow == flowReport {
+		return t.askReplace(old, msg)
+	} else if err != nil && !isNotFound(err) {
+		return err
+	}
+	if d.Result == "" && d.Caption != "" {
+		d.Result = strings.TrimSpace(d.Caption)
+	}
+	if msg != nil {
+		d.MediaGroup = msg.MediaGroupID
+	}
+	if len(d.Evidence) > maxEvidence {
+		d.Evidence = d.Evidence[:maxEvidence]
+	}
+	d.Step = d.next()
+	conv := storage.Conversation{ChatID: t.chat.ID, UserID: t.from.ID, Flow: flowReport}
+	if err := t.saveFlow(&conv, d); err != nil {
+		return err
+	}
+	return t.promptStep(&conv, d, false)
+}
+
+// askReplace asks whether to drop the report being written for what the member just asked.
+func (t *turn) askReplace(conv storage.Conversation, msg *models.Message) error {
+	d, err := loadDraft(conv)
+	if err != nil {
+		return err
+	}
+	if d.Step != stepReplace {
+		d.ResumeStep = d.Step
+	}
+	d.Step = stepReplace
+	d.Pending = ""
+	if msg != nil {
+		text, _ := textOf(msg)
+		if cmd, ok := parseCommand(text, msg.Entities, t.b.username); ok {
+			d.Pending = "/" + cmd.Name + " " + cmd.Args
+		}
+	}
+	if err := t.saveFlow(&conv, d); err != nil {
+		return err
+	}
+	return t.promptStep(&conv, d, false)
+}
+
+// resumeFlow shows the open flow's current step again.
+func (t *turn) resumeFlow(conv storage.Conversation) error {
+	if conv.Flow == flowEdit {
+		return t.resumeEdit(conv)
+	}
+	d, err := loadDraft(conv)
+	if err != nil {
+		return err
+	}
+	return t.promptStep(&conv, d, false)
+}
+
+// cancelFlow is /huy: it leaves any flow, saying what was dropped.
+func (t *turn) cancelFlow() error {
+	conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
+	if isNotFound(err) {
+		t.send(t.m.NothingToCancel, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
+		return err
+	}
+	t.clearKeyboard(conv.MessageID)
+	if conv.Flow == flowEdit {
+		t.send(t.m.EditClosed, nil)
+	} else {
+		t.send(t.m.ReportCancelled, nil)
+	}
+	return nil
+}
+
+// clearKeyboard removes the buttons of a flow's old prompt, so they cannot be pressed by mistake.
+func (t *turn) clearKeyboard(messageID int64) {
+	if messageID != 0 {
+		t.outs = append(t.outs, outgoing{kind: outClear, chatID: t.chat.ID, messageID: int(messageID)})
+	}
+}
+
+// promptStep shows the draft's current step: by editing the message whose button was pressed, or
+// (after typed input, or when asked to) as a new message, whose id the flow then remembers.
+func (t *turn) promptStep(conv *storage.Conversation, d reportDraft, fresh bool) error {
+	text, kb, err := t.stepPrompt(conv, d)
+	if err != nil {
+		return err
+	}
+	if id := t.callbackMessageID(); id != 0 && !fresh && int64(id) == conv.MessageID {
+		t.edit(id, text, kb)
+		return nil
+	}
+	t.clearKeyboard(conv.MessageID)
+	t.sendPrompt(conv.ID, text, kb)
+	return nil
+}
+
+// sendPrompt sends a flow's prompt and remembers it as the flow's live message.
+func (t *turn) sendPrompt(convID int64, text string, kb *keyboard) {
+	t.outs = append(t.outs, outgoing{kind: outSend, chatID: t.chat.ID, text: text, kb: kb, after: func(b *Bot, ids []int) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		return b.st.SetConversationMessage(t.ctx, convID, int64(ids[len(ids)-1]))
+	}})
+}
+
+// stepPrompt renders the current step.
+func (t *turn) stepPrompt(conv *storage.Conversation, d reportDraft) (string, *keyboard, error) {
+	f := func(action string, arg ...any) []any { return append([]any{"f", conv.ID, action}, arg...) }
+	cancel := btn(t.m.BtnCancel, f("x")...)
+	var a storage.Assignment
+	if d.AssignmentID != 0 {
+		var err error
+		if a, err = t.st.AssignmentByID(t.ctx, d.AssignmentID); err != nil {
+			return "", nil, err
+		}
+	}
+	var sb strings.Builder
+	if d.AssignmentID != 0 && d.Step != stepConfirm && d.Step != stepReplace {
+		fmt.Fprintf(&sb, t.m.TaskHeader, a.Seq, esc(clip(oneLine(a.Task.Title), 200)))
+		sb.WriteString("\n\n")
+	}
+	var kb *keyboard
+	switch d.Step {
+	case stepTask:
+		as, total, err := t.st.Assignments(t.ctx, storage.AssignmentFilter{UnitIDs: t.schoolIDs(), OpenOnly: true, Offset: d.Page * reportPageSize, Limit: reportPageSize})
+		if err != nil {
+			return "", nil, err
+		}
+		if total == 0 {
+			sb.WriteString(t.m.FlowNoOpenTasks)
+		} else {
+			sb.WriteString(t.m.FlowChooseTask)
+		}
+		var bs [][]button
+		for _, x := range as {
+			label := fmt.Sprintf("%d. %s", x.Seq, clip(oneLine(x.Task.Title), 48))
+			if t.manySchools() {
+				label = fmt.Sprintf("%d. %s — %s", x.Seq, clip(oneLine(x.Task.Title), 30), clip(x.Unit.Name, 20))
+			}
+			bs = append(bs, []button{btn(label, f("t", x.ID)...)})
+		}
+		bs = append(bs, pager(d.Page, pageCount(total, reportPageSize), f("pg")...), []button{cancel})
+		kb = rows(bs...)
+	case stepProgress:
+		if a.LastReportAt != nil {
+			fmt.Fprintf(&sb, t.m.FlowCurrentProgress, a.Progress)
+			sb.WriteString("\n")
+		}
+		sb.WriteString(t.m.FlowAskProgress)
+		var ps []button
+		for _, p := range []int{0, 25, 50, 75, 100} {
+			ps = append(ps, btn(strconv.Itoa(p)+"%", f("p", p)...))
+		}
+		kb = rows(ps, []button{cancel})
+	case stepResult:
+		sb.WriteString(t.m.FlowAskResult)
+		if d.Result != "" {
+			sb.WriteString("\n\n" + fmt.Sprintf(t.m.FlowCurrentValue, esc(clip(d.Result, 500))))
+		}
+		kb = rows([]button{cancel})
+	case stepDifficulties:
+		sb.WriteString(t.m.FlowAskDifficulties)
+		kb = rows([]button{btn(t.m.BtnNone, f("sk")...)}, []button{cancel})
+	case stepProposals:
+		sb.WriteString(t.m.FlowAskProposals)
+		kb = rows([]button{btn(t.m.BtnNone, f("sk")...)}, []button{cancel})
+	case stepEvidence:
+		sb.WriteString(t.m.FlowAskEvidence)
+		next := btn(t.m.BtnNoEvidence, f("ev")...)
+		var clear []button
+		if n := len(d.Evidence); n > 0 {
+			sb.WriteString("\n\n📎 " + fmt.Sprintf(t.m.FlowEvidenceCount, n))
+			next = btn(t.m.BtnContinue, f("ev")...)
+			clear = []button{btn(t.m.BtnClearEvidence, f("evx")...)}
+		}
+		kb = rows([]button{next}, clear, []button{cancel})
+	case stepConfirm:
+		sb.WriteString(t.m.FlowConfirmTitle + "\n\n")
+		sb.WriteString(t.reportSummary(a, *d.Progress, d.Result, deref(d.Difficulties), deref(d.Proposals), len(d.Evidence)))
+		kb = rows(
+			[]button{btn(t.m.BtnSubmit, f("ok")...)},
+			[]button{btn(t.m.BtnEditProgress, f("e", "p")...), btn(t.m.BtnEditResult, f("e", "r")...)},
+			[]button{btn(t.m.BtnEditDifficulties, f("e", "d")...), btn(t.m.BtnEditProposals, f("e", "o")...)},
+			[]button{btn(t.m.BtnEditEvidence, f("e", "ev")...), cancel},
+		)
+	case stepReplace:
+		sb.WriteString(t.m.FlowReplaceAsk)
+		kb = rows([]button{btn(t.m.BtnKeepDraft, f("kp")...)}, []button{btn(t.m.BtnDropDraft, f("rp")...)})
+	}
+	if d.Step != stepEvidence && d.Step != stepConfirm && len(d.Evidence) > 0 {
+		sb.WriteString("\n\n📎 " + fmt.Sprintf(t.m.FlowEvidenceCount, len(d.Evidence)))
+	}
+	return sb.String(), kb, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// reportSummary shows a report's content.
+func (t *turn) reportSummary(a storage.Assignment, progress int, result, difficulties, proposals string, files int) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, t.m.TaskHeader, a.Seq, esc(clip(oneLine(a.Task.Title), 200)))
+	if t.manySchools() {
+		sb.WriteString(" — " + esc(a.Unit.Name))
+	}
+	fmt.Fprintf(&sb, "\n📈 %s %d%%", progressBar(progress), progress)
+	if result != "" {
+		sb.WriteString("\n📝 " + fmt.Sprintf(t.m.SummaryResult, esc(result)))
+	}
+	if difficulties != "" {
+		sb.WriteString("\n⚠️ " + fmt.Sprintf(t.m.SummaryDifficulties, esc(difficulties)))
+	}
+	if proposals != "" {
+		sb.WriteString("\n💡 " + fmt.Sprintf(t.m.SummaryProposals, esc(proposals)))
+	}
+	if files > 0 {
+		sb.WriteString("\n📎 " + fmt.Sprintf(t.m.FlowEvidenceCount, files))
+	}
+	return sb.String()
+}
+
+// continueFlow feeds a typed message (or a file) to the open flow.
+func (t *turn) continueFlow(conv storage.Conversation, msg *models.Message) error {
+	if conv.Flow == flowEdit {
+		return t.continueEdit(conv, msg)
+	}
+	d, err := loadDraft(conv)
+	if err != nil {
+		return err
+	}
+	if ev := evidenceOf(msg); len(ev) > 0 {
+		return t.addDraftEvidence(&conv, d, ev, msg)
+	}
+	text := strings.TrimSpace(msg.Text)
+	if text == "" {
+		t.send(t.m.FlowTextOrFiles, nil)
+		return nil
+	}
+	switch d.Step {
+	case stepTask:
+		n, ok := parseTaskNumber(text)
+		if !ok {
+			t.send(t.m.FlowChooseTaskHint, nil)
+			return nil
+		}
+		a, found, err := t.assignmentBySeq(n)
+		if err != nil || !found {
+			return err
+		}
+		d.AssignmentID = a.ID
+	case stepProgress:
+		p, _, ok := parsePercent(strings.ReplaceAll(text, " ", ""))
+		if !ok {
+			t.send(t.m.ProgressInvalid, nil)
+			return nil
+		}
+		d.Progress = &p
+	case stepResult:
+		if m := t.checkLengths(text, "", ""); m != "" {
+			t.send(m, nil)
+			return nil
+		}
+		d.Result = text
+	case stepDifficulties, stepProposals:
+		if m := t.checkLengths("", text, ""); m != "" {
+			t.send(m, nil)
+			return nil
+		}
+		if d.Step == stepDifficulties {
+			d.Difficulties = &text
+		} else {
+			d.Proposals = &text
+		}
+	case stepEvidence:
+		t.send(t.m.FlowEvidenceHint, nil)
+		return nil
+	case stepConfirm:
+		t.send(t.m.FlowConfirmHint, nil)
+		return nil
+	case stepReplace:
+		t.send(t.m.FlowReplaceHint, nil)
+		return nil
+	}
+	d.Step = d.next()
+	if err := t.saveFlow(&conv, d); err != nil {
+		return err
+	}
+	return t.promptStep(&conv, d, true)
+}
+
+// addDraftEvidence adds files to the draft at any step. Further files of the same album update
+// the prompt in place instead of sending one message per photo.
+func (t *turn) addDraftEvidence(conv *storage.Conversation, d reportDraft, ev []storage.Evidence, msg *models.Message) error {
+	if len(d.Evidence)+len(ev) > maxEvidence {
+		t.send(fmt.Sprintf(t.m.TooManyFiles, maxEvidence), nil)
+		return nil
+	}
+	sameAlbum := msg.MediaGroupID != "" && msg.MediaGroupID == d.MediaGroup
+	d.Evidence = append(d.Evidence, ev...)
+	d.MediaGroup = msg.MediaGroupID
+	if d.Result == "" && d.AssignmentID != 0 && msg.Caption != "" && d.Step == stepResult {
+		d.Result = strings.TrimSpace(msg.Caption)
+		d.Step = d.next()
+	}
+	if err := t.saveFlow(conv, d); err != nil {
+		return err
+	}
+	if sameAlbum && conv.MessageID != 0 {
+		text, kb, err := t.stepPrompt(conv, d)
+		if err != nil {
+			return err
+		}
+		t.edit(int(conv.MessageID), text, kb)
+		return nil
+	}
+	return t.promptStep(conv, d, true)
+}
+
+// onFlowButton handles the buttons of the report and correction flows. A button of a flow that
+// is over, or of another step, changes nothing.
+func (t *turn) onFlowButton(c callback) error {
+	conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
+	if isNotFound(err) || (err == nil && conv.ID != c.id(1)) {
+		t.answer(t.m.ButtonExpired, false)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if conv.Flow == flowEdit {
+		return t.onEditButton(conv, c)
+	}
+	d, err := loadDraft(conv)
+	if err != nil {
+		return err
+	}
+	action := c.str(2)
+	if action == "x" {
+		if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
+			return err
+		}
+		t.answer(t.m.ReportCancelledShort, false)
+		t.show(t.m.ReportCancelled, rows(), 0)
+		return nil
+	}
+	expected := map[string]string{"t": stepTask, "pg": stepTask, "p": stepProgress, "sk": "", "ev": stepEvidence,
+		"evx": stepEvidence, "ok": stepConfirm, "e": stepConfirm, "kp": stepReplace, "rp": stepReplace}
+	want, known := expected[action]
+	if !known || (want != "" && want != d.Step) || (action == "sk" && d.Step != stepDifficulties && d.Step != stepProposals) {
+		t.answer(t.m.ButtonExpired, false)
+		return nil
+	}
+	switch action {
+	case "t":
+		a, ok, err := t.assignmentFor(c.id(3), t.canReport)
+		if err != nil || !ok {
+			t.denyUnlessErr(err)
+			return err
+		}
+		d.AssignmentID = a.ID
+	case "pg":
+		d.Page = max(c.num(3), 0)
+	case "p":
+		p := c.num(3)
+		if p < 0 || p > 100 {
+			t.answer(t.m.ButtonExpired, false)
+			return nil
+		}
+		d.Progress = &p
+	case "sk":
+		none := ""
+		if d.Step == stepDifficulties {
+			d.Difficulties = &none
+		} else {
+			d.Proposals = &none
+		}
+	case "ev":
+		d.EvidenceDone = true
+	case "evx":
+		d.Evidence = nil
+		t.answer(t.m.EvidenceCleared, false)
+	case "e":
+		switch c.str(3) {
+		case "p":
+			d.Step = stepProgress
+		case "r":
+			d.Step = stepResult
+		case "d":
+			d.Step = stepDifficulties
+		case "o":
+			d.Step = stepProposals
+		case "ev":
+			d.Step = stepEvidence
+			d.EvidenceDone = false
+		default:
+			t.answer(t.m.ButtonExpired, false)
+			return nil
+		}
+		if err := t.saveFlow(&conv, d); err != nil {
+			return err
+		}
+		return t.promptStep(&conv, d, false)
+	case "ok":
+		return t.submitDraft(conv, d)
+	case "kp":
+		d.Step, d.Pending = d.ResumeStep, ""
+		if d.Step == "" {
+			d.Step = d.next()
+		}
+	case "rp":
+		if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
+			return err
+		}
+		t.show(t.m.DraftDropped, rows(), 0)
+		if d.Pending == "" {
+			return t.startReport(reportDraft{}, nil)
+		}
+		cmd, ok := parseCommand(d.Pending, nil, t.b.username)
+		if !ok {
+			return nil
+		}
+		return t.onCommand(cmd, &models.Message{ID: 0, Chat: t.chat, From: t.from, Text: d.Pending})
+	}
+	if action != "pg" && action != "evx" {
+		d.Step = d.next()
+	}
+	if err := t.saveFlow(&conv, d); err != nil {
+		return err
+	}
+	return t.promptStep(&conv, d, false)
+}
+
+// submitDraft stores the confirmed report and ends the flow.
+func (t *turn) submitDraft(conv storage.Conversation, d reportDraft) error {
+	a, ok, err := t.assignmentFor(d.AssignmentID, t.canReport)
+	if err != nil || !ok {
+		t.denyUnlessErr(err)
+		return err
+	}
+	if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
+		return err
+	}
+	t.clearKeyboard(conv.MessageID)
+	return t.submitReport(a, storage.NewReport{
+		AssignmentID: a.ID, MemberID: t.member.ID, Progress: *d.Progress, Result: d.Result,
+		Difficulties: deref(d.Difficulties), Proposals: deref(d.Proposals), Source: storage.SourceFlow,
+		ChatID: t.chat.ID, Evidence: d.Evidence,
+	})
+}
+
+// submitReport stores a report and confirms it with a short summary. A reply to the confirmation
+// reports again on the same task.
+func (t *turn) submitReport(a storage.Assignment, nr storage.NewReport) error {
+	r, err := t.st.CreateReport(t.ctx, nr)
+	if err != nil {
+		return err
+	}
+	text := t.confirmation(a, r, len(nr.Evidence))
+	t.answer(t.m.ReportSavedShort, false)
+	t.outs = append(t.outs, outgoing{kind: outSend, chatID: t.chat.ID, text: text, ref: a.ID, after: func(b *Bot, ids []int) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		return b.st.SetReportBotMessage(t.ctx, r.ID, int64(ids[len(ids)-1]))
+	}})
+	return nil
+}
+
+// confirmation is the message that confirms a report.
+func (t *turn) confirmation(a storage.Assignment, r storage.Report, files int) string {
+	return t.m.ReportSaved + "\n\n" + t.reportSummary(a, r.Progress, r.Result, r.Difficulties, r.Proposals, files) +
+		"\n🕘 " + t.fmtTime(r.CreatedAt) + "\n\n" + t.m.ReportSavedFooter
+}
+
+// onReportButton handles "Báo cáo" on a task: the flow opens on that task.
+func (t *turn) onReportButton(c callback) error {
+	if c.str(1) != "s" {
+		t.answer(t.m.ButtonExpired, false)
+		return nil
+	}
+	a, ok, err := t.assignmentFor(c.id(2), t.canReport)
+	if err != nil || !ok {
+		t.denyUnlessErr(err)
+		return err
+	}
+	return t.startReport(reportDraft{AssignmentID: a.ID}, nil)
+}
+
+// offerTextAsReport turns text typed outside any flow into the start of a report: the member picks
+// the task it is about. Short chatter ("cảm ơn", "ok") only gets the help.
+func (t *turn) offerTextAsReport(text string) error {
+	if utf8.RuneCountInString(strings.TrimSpace(text)) < 15 {
+		t.send(t.helpText(), nil)
+		return nil
+	}
+	if m := t.checkLengths(text, "", ""); m != "" {
+		t.send(m, nil)
+		return nil
+	}
+	d := reportDraft{Result: strings.TrimSpace(text)}
+	if line, problem := parseReportLine(text); problem == "" && line.seq != 0 {
+		// "3 80% Đã tập huấn…" typed without the command.
+		a, ok, err := t.assignmentBySeq(line.seq)
+		if err != nil || !ok {
+			return err
+		}
+		d = reportDraft{AssignmentID: a.ID, Progress: line.progress, Result: line.text}
+	}
+	return t.startReport(d, nil)
+}
+
+// reportFromReply reports on the task a bot message was about: the reply's text is the result
+// (a leading "80%" sets the progress, which otherwise stays), its photos or files the evidence.
+// Further photos of the same album are added to that report.
+func (t *turn) reportFromReply(assignmentID int64, msg *models.Message) error {
+	a, ok, err := t.assignmentFor(assignmentID, t.canReport)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		t.send(t.m.NotAllowed, nil)
+		return nil
+	}
+	ev := evidenceOf(msg)
+	if msg.MediaGroupID != "" && len(ev) > 0 {
+		r, err := t.st.ReportInMediaGroup(t.ctx, t.member.ID, msg.MediaGroupID)
+		switch {
+		case err == nil:
+			return t.addToReport(a, r, ev)
+		case !errors.Is(err, storage.ErrNotFound):
+			return err
+		}
+	}
+	text, _ := textOf(msg)
+	text = strings.TrimSpace(text)
+	progress := a.Progress
+	if tok, rest := nextToken(text); strings.HasSuffix(tok, "%") {
+		p, _, ok := parsePercent(tok)
+		if !ok {
+			t.send(t.m.ProgressInvalid, nil)
+			return nil
+		}
+		progress, text = p, strings.TrimSpace(rest)
+	}
+	if text == "" && len(ev) == 0 {
+		t.send(t.m.ReplyNeedsText, nil)
+		return nil
+	}
+	if m := t.checkLengths(text, "", ""); m != "" {
+		t.send(m, nil)
+		return nil
+	}
+	return t.submitReport(a, storage.NewReport{
+		AssignmentID: a.ID, MemberID: t.member.ID, Progress: progress, Result: text, Source: storage.SourceReply,
+		ChatID: t.chat.ID, MessageID: int64(msg.ID), MediaGroupID: msg.MediaGroupID, Evidence: ev,
+	})
+}
+
+// addToReport adds an album's further files to the report its first file made, and updates the
+// confirmation.
+func (t *turn) addToReport(a storage.Assignment, r storage.Report, ev []storage.Evidence) error {
+	if len(r.Evidence)+len(ev) > maxEvidence {
+		t.send(fmt.Sprintf(t.m.TooManyFiles, maxEvidence), nil)
+		return nil
+	}
+	if err := t.st.AddEvidence(t.ctx, r.ID, ev); err != nil {
+		return err
+	}
+	if r.BotMessageID != 0 {
+		t.editRef(int(r.BotMessageID), t.confirmation(a, r, len(r.Evidence)+len(ev)), nil, a.ID)
+	}
+	return nil
+}
+
+// evidenceOf returns the photo, document or video a message carries, as evidence.
+func evidenceOf(msg *models.Message) []storage.Evidence {
+	if msg == nil {
+		return nil
+	}
+	switch {
+	case len(msg.Photo) > 0:
+		best := msg.Photo[0]
+		for _, p := range msg.Photo {
+			if p.Width*p.Height > best.Width*best.Height {
+				best = p
+			}
+		}
+		return []storage.Evidence{{Kind: storage.EvidencePhoto, FileID: best.FileID, FileUniqueID: best.FileUniqueID,
+			FileSize: int64(best.FileSize), Width: best.Width, Height: best.Height, Caption: msg.Caption}}
+	case msg.Document != nil:
+		d := msg.Document
+		return []storage.Evidence{{Kind: storage.EvidenceDocument, FileID: d.FileID, FileUniqueID: d.FileUniqueID,
+			FileName: d.FileName, MimeType: d.MimeType, FileSize: d.FileSize, Caption: msg.Caption}}
+	case msg.Video != nil:
+		v := msg.Video
+		return []storage.Evidence{{Kind: storage.EvidenceVideo, FileID: v.FileID, FileUniqueID: v.FileUniqueID,
+			FileName: v.FileName, MimeType: v.MimeType, FileSize: v.FileSize, Width: v.Width, Height: v.Height, Caption: msg.Caption}}
+	}
+	return nil
+}
