@@ -42,6 +42,7 @@ type Bot struct {
 	poll     time.Duration
 	disp     *dispatcher
 	offset   int64
+	handler  func(*turn) error // route; tests wrap it to make a handler fail
 
 	closeOnce sync.Once
 }
@@ -83,6 +84,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		username: strings.TrimPrefix(o.Username, "@"),
 		poll:     o.PollTimeout,
 	}
+	b.handler = b.route
 	if b.username == "" {
 		me, err := a.getMe(ctx)
 		if err != nil {

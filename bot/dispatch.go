@@ -19,6 +19,7 @@ type dispatcher struct {
 	ready    []int64 // chats with queued updates and no worker on them
 	queued   int
 	maxQueue int
+	waiting  int // submitters held back by a full queue
 	closed   bool
 	workers  sync.WaitGroup
 }
@@ -48,7 +49,10 @@ func (d *dispatcher) submit(u storage.InboundUpdate) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for d.queued >= d.maxQueue && !d.closed {
+		d.waiting++
+		d.cond.Broadcast()
 		d.cond.Wait()
+		d.waiting--
 	}
 	if d.closed {
 		return false

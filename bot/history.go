@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	tg "github.com/go-telegram/bot"
@@ -94,7 +93,10 @@ func (t *turn) showHistory(assignmentID int64, page int) error {
 	for _, r := range rs {
 		sb.WriteString("\n\n" + t.historyEntry(r, showSchool))
 		if n := len(r.Evidence); n > 0 {
-			label := fmt.Sprintf("📎 %d · %s · %s", n, strconv.Itoa(r.Assignment.Seq), r.CreatedAt.In(t.b.loc).Format("15:04 02/01"))
+			label := fmt.Sprintf("📎 %s %d · %s", t.m.TaskShort, r.Assignment.Seq, r.CreatedAt.In(t.b.loc).Format("15:04 02/01"))
+			if n > 1 {
+				label += fmt.Sprintf(" (%d)", n)
+			}
 			files = append(files, btn(label, "h", "e", r.ID))
 		}
 	}
@@ -175,7 +177,9 @@ func (t *turn) onHistoryButton(c callback) error {
 }
 
 // sendEvidence sends stored evidence again by file_id: photos and videos in albums of up to ten,
-// documents in albums of their own (Telegram does not mix them).
+// documents in albums of their own (Telegram does not mix them). The message before them says
+// which report they belong to; captions are left off, since a caption was usually the report's
+// own text.
 func (b *Bot) sendEvidence(ctx context.Context, chatID int64, files []storage.Evidence) ([]int, error) {
 	var visual, docs []storage.Evidence
 	for _, f := range files {
@@ -210,11 +214,11 @@ func (b *Bot) sendGroup(ctx context.Context, chatID int64, files []storage.Evide
 			var err error
 			switch f.Kind {
 			case storage.EvidencePhoto:
-				msg, err = c.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chatID, Photo: &models.InputFileString{Data: f.FileID}, Caption: clip(f.Caption, 1000)})
+				msg, err = c.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: chatID, Photo: &models.InputFileString{Data: f.FileID}})
 			case storage.EvidenceVideo:
-				msg, err = c.SendVideo(ctx, &tg.SendVideoParams{ChatID: chatID, Video: &models.InputFileString{Data: f.FileID}, Caption: clip(f.Caption, 1000)})
+				msg, err = c.SendVideo(ctx, &tg.SendVideoParams{ChatID: chatID, Video: &models.InputFileString{Data: f.FileID}})
 			default:
-				msg, err = c.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Document: &models.InputFileString{Data: f.FileID}, Caption: clip(f.Caption, 1000)})
+				msg, err = c.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Document: &models.InputFileString{Data: f.FileID}})
 			}
 			if err == nil {
 				ids = []int{msg.ID}
@@ -225,11 +229,11 @@ func (b *Bot) sendGroup(ctx context.Context, chatID int64, files []storage.Evide
 		for i, f := range files {
 			switch f.Kind {
 			case storage.EvidencePhoto:
-				media[i] = &models.InputMediaPhoto{Media: f.FileID, Caption: clip(f.Caption, 1000)}
+				media[i] = &models.InputMediaPhoto{Media: f.FileID}
 			case storage.EvidenceVideo:
-				media[i] = &models.InputMediaVideo{Media: f.FileID, Caption: clip(f.Caption, 1000)}
+				media[i] = &models.InputMediaVideo{Media: f.FileID}
 			default:
-				media[i] = &models.InputMediaDocument{Media: f.FileID, Caption: clip(f.Caption, 1000)}
+				media[i] = &models.InputMediaDocument{Media: f.FileID}
 			}
 		}
 		msgs, err := c.SendMediaGroup(ctx, &tg.SendMediaGroupParams{ChatID: chatID, Media: media})

@@ -319,7 +319,7 @@ func (t *turn) showSummaries(page int) error {
 		sb.WriteString("\n\n" + t.m.SummaryEmpty)
 	}
 	for i, s := range sums {
-		fmt.Fprintf(&sb, "\n\n<b>%d.</b> %s\n    ⏰ %s\n    ", page*tasksPageSize+i+1, esc(clip(oneLine(s.Task.Title), 140)), s.Task.Due.Format())
+		fmt.Fprintf(&sb, "\n\n<b>%d.</b> %s\n    ⏰ %s\n    ", page*tasksPageSize+i+1, esc(clip(oneLine(s.Task.Title), 140)), fmt.Sprintf(t.m.DueOn, s.Task.Due.Format()))
 		fmt.Fprintf(&sb, t.m.SummaryCounts, s.Done, s.Schools, s.Reported, s.Overdue)
 	}
 	t.show(sb.String(), rows(pager(page, pages, "t", "s")), 0)

@@ -153,7 +153,7 @@ func (b *Bot) process(u storage.InboundUpdate) {
 				err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 			}
 		}()
-		return b.route(t)
+		return b.handler(t)
 	})
 	switch {
 	case errors.Is(err, errHandled):
