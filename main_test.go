@@ -30,8 +30,12 @@ func newCLI(t *testing.T) *cli {
 
 func (c *cli) run(args ...string) (int, string, string) {
 	c.t.Helper()
+	return c.run2(context.Background(), args...)
+}
+
+func (c *cli) run2(ctx context.Context, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	code := runAt(context.Background(), args, func(k string) string { return c.env[k] }, func() time.Time { return c.now }, &out, &errOut)
+	code := runAt(ctx, args, func(k string) string { return c.env[k] }, func() time.Time { return c.now }, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
