@@ -2,31 +2,45 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
 )
 
-// SaveUpdates stores updates that arrived from Telegram, in one transaction, and returns those
+// SaveUpdates stores updates that arrived from Telegram, in one statement, and returns those
 // that were new: an update delivered again is already stored and is not returned.
 func (s *Store) SaveUpdates(ctx context.Context, us []InboundUpdate) ([]InboundUpdate, error) {
-	var fresh []InboundUpdate
-	err := s.Tx(ctx, func(tx *Store) error {
-		now := tx.clock()
-		for _, u := range us {
-			u.ReceivedAt, u.HandledAt, u.Error = now, nil, ""
-			res := tx.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&u)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 1 {
-				fresh = append(fresh, u)
-			}
-		}
-		return nil
-	})
+	if len(us) == 0 {
+		return nil, nil
+	}
+	now := s.clock()
+	rows := make([]InboundUpdate, len(us))
+	values := make([]string, len(us))
+	args := make([]any, 0, 4*len(us))
+	for i, u := range us {
+		u.ReceivedAt, u.HandledAt, u.Error = now, nil, ""
+		rows[i] = u
+		values[i] = "(?, ?, ?, ?, NULL, '')"
+		args = append(args, u.UpdateID, u.ChatID, u.Payload, now)
+	}
+	// One statement for the batch; RETURNING names the rows that were really inserted.
+	var ids []int64
+	err := s.q(ctx).Raw("INSERT INTO updates (update_id, chat_id, payload, received_at, handled_at, error) VALUES "+
+		strings.Join(values, ", ")+" ON CONFLICT DO NOTHING RETURNING update_id", args...).Scan(&ids).Error
 	if err != nil {
 		return nil, wrap("save updates", err)
+	}
+	isNew := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		isNew[id] = true
+	}
+	var fresh []InboundUpdate
+	for _, u := range rows {
+		if isNew[u.UpdateID] {
+			fresh = append(fresh, u)
+			delete(isNew, u.UpdateID) // the same update twice in one batch is one update
+		}
 	}
 	return fresh, nil
 }
@@ -42,8 +56,8 @@ func (s *Store) PendingUpdates(ctx context.Context, limit int) ([]InboundUpdate,
 // the update was already handled, so that inside the handler's transaction it guards against
 // handling anything twice.
 func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, errText string) (bool, error) {
-	res := s.q(ctx).Model(&InboundUpdate{}).Where("update_id = ? AND handled_at IS NULL", updateID).
-		Updates(map[string]any{"handled_at": s.clock(), "error": errText})
+	res := s.q(ctx).Exec("UPDATE updates SET handled_at = ?, error = ? WHERE update_id = ? AND handled_at IS NULL",
+		s.clock(), errText, updateID)
 	return res.RowsAffected == 1, wrap("claim update", res.Error)
 }
 
@@ -81,7 +95,7 @@ func (s *Store) SaveConversation(ctx context.Context, c *Conversation) error {
 			return nil
 		}
 	}
-	return wrap("save conversation", s.Tx(ctx, func(tx *Store) error {
+	return wrap("save conversation", s.atomic(ctx, func(tx *Store) error {
 		if err := tx.q(ctx).Where("chat_id = ? AND user_id = ?", c.ChatID, c.UserID).Delete(&Conversation{}).Error; err != nil {
 			return err
 		}
@@ -102,18 +116,11 @@ func (s *Store) DeleteConversation(ctx context.Context, chatID, userID int64) (b
 	return res.RowsAffected > 0, wrap("delete conversation", res.Error)
 }
 
-// SaveMessageRefs remembers which assignment bot messages were about.
+// SaveMessageRefs remembers the bot's confirmations of reports.
 func (s *Store) SaveMessageRefs(ctx context.Context, refs []MessageRef) error {
 	if len(refs) == 0 {
 		return nil
 	}
 	err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&refs).Error
 	return wrap("save message refs", err)
-}
-
-// MessageRefAt returns what the bot message was about, or ErrNotFound.
-func (s *Store) MessageRefAt(ctx context.Context, chatID, messageID int64) (MessageRef, error) {
-	var r MessageRef
-	err := s.q(ctx).Where("chat_id = ? AND message_id = ?", chatID, messageID).Take(&r).Error
-	return r, wrap("message ref", err)
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -197,20 +198,66 @@ func (s *Store) subscribeHeadToSchool(ctx context.Context, memberID, schoolID in
 		ON CONFLICT DO NOTHING`, memberID, false, SubscribedAsHead, now, now, schoolID).Error
 }
 
-// MemberByTelegramID finds a member with their memberships and units.
+// MemberByTelegramID finds a member with their memberships and units. It runs for every update,
+// so it is one query, scanned by hand.
 func (s *Store) MemberByTelegramID(ctx context.Context, telegramID int64) (Member, error) {
-	var m Member
-	err := s.q(ctx).Preload("Memberships", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Preload("Memberships.Unit").Where("telegram_id = ?", telegramID).Take(&m).Error
+	m, err := s.member(ctx, "m.telegram_id = ?", telegramID)
 	return m, wrap("member by telegram id", err)
 }
 
 // MemberByID finds a member with their memberships and units.
 func (s *Store) MemberByID(ctx context.Context, id int64) (Member, error) {
-	var m Member
-	err := s.q(ctx).Preload("Memberships", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
-		Preload("Memberships.Unit").Take(&m, id).Error
+	m, err := s.member(ctx, "m.id = ?", id)
 	return m, wrap("member by id", err)
+}
+
+func (s *Store) member(ctx context.Context, where string, arg any) (Member, error) {
+	var m Member
+	rows, err := s.q(ctx).Raw(`SELECT m.id, m.telegram_id, m.first_name, m.last_name, m.username, m.language, m.created_at, m.updated_at,
+		ms.id, ms.unit_id, ms.role, ms.invite_id, ms.created_at, ms.updated_at,
+		u.code, u.name, u.kind, u.parent_id, u.level, u.task_seq, u.created_at, u.updated_at
+		FROM members m LEFT JOIN memberships ms ON ms.member_id = m.id LEFT JOIN units u ON u.id = ms.unit_id
+		WHERE `+where+` ORDER BY ms.id`, arg).Rows()
+	if err != nil {
+		return m, err
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var (
+			msID, unitID                         sql.NullInt64
+			role, code, name, kind, level        sql.NullString
+			parentID, inviteID, taskSeq          sql.NullInt64
+			msCreated, msUpdated, uCreated, uUpd sql.NullTime
+		)
+		if err := rows.Scan(&m.ID, &m.TelegramID, &m.FirstName, &m.LastName, &m.Username, &m.Language, &m.CreatedAt, &m.UpdatedAt,
+			&msID, &unitID, &role, &inviteID, &msCreated, &msUpdated,
+			&code, &name, &kind, &parentID, &level, &taskSeq, &uCreated, &uUpd); err != nil {
+			return m, err
+		}
+		found = true
+		if !msID.Valid {
+			continue
+		}
+		ms := Membership{ID: msID.Int64, MemberID: m.ID, UnitID: unitID.Int64, Role: Role(role.String),
+			CreatedAt: msCreated.Time, UpdatedAt: msUpdated.Time,
+			Unit: Unit{ID: unitID.Int64, Code: code.String, Name: name.String, Kind: UnitKind(kind.String), Level: Level(level.String),
+				TaskSeq: int(taskSeq.Int64), CreatedAt: uCreated.Time, UpdatedAt: uUpd.Time}}
+		if inviteID.Valid {
+			ms.InviteID = &inviteID.Int64
+		}
+		if parentID.Valid {
+			ms.Unit.ParentID = &parentID.Int64
+		}
+		m.Memberships = append(m.Memberships, ms)
+	}
+	if err := rows.Err(); err != nil {
+		return m, err
+	}
+	if !found {
+		return m, ErrNotFound
+	}
+	return m, nil
 }
 
 // TouchMember keeps the member's name and username as Telegram last showed them. It writes only

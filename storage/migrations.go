@@ -154,7 +154,6 @@ type (
 		ChatID       int64        `gorm:"not null;default:0"`
 		MessageID    int64        `gorm:"not null;default:0"`
 		MediaGroupID string       `gorm:"size:64;not null;default:''"`
-		BotMessageID int64        `gorm:"not null;default:0"`
 		CreatedAt    time.Time
 		EditedAt     *time.Time
 	}
@@ -206,6 +205,7 @@ type (
 		MessageID    int64        `gorm:"primaryKey;autoIncrement:false"`
 		AssignmentID int64        `gorm:"not null"`
 		Assignment   m1Assignment `gorm:"constraint:OnDelete:CASCADE"`
+		ReportID     int64        `gorm:"not null;default:0;index:ix_message_refs_report"`
 		CreatedAt    time.Time
 	}
 )

@@ -193,7 +193,6 @@ type Report struct {
 	ChatID       int64  `gorm:"not null;default:0"`
 	MessageID    int64  `gorm:"not null;default:0"`          // the member's message that carried the report, if any
 	MediaGroupID string `gorm:"size:64;not null;default:''"` // the album the member's message belonged to
-	BotMessageID int64  `gorm:"not null;default:0"`          // the bot's confirmation of the report
 	CreatedAt    time.Time
 	EditedAt     *time.Time
 	Evidence     []Evidence
@@ -269,11 +268,12 @@ type Conversation struct {
 }
 
 // MessageRef remembers which assignment a bot message was about, so that a reply to it reports on
-// that assignment.
+// that assignment, and which report it confirmed, so that it can be updated as an album arrives.
 type MessageRef struct {
 	ChatID       int64 `gorm:"primaryKey;autoIncrement:false"`
 	MessageID    int64 `gorm:"primaryKey;autoIncrement:false"`
 	AssignmentID int64 `gorm:"not null"`
+	ReportID     int64 `gorm:"not null;default:0;index:ix_message_refs_report"`
 	CreatedAt    time.Time
 }
 

@@ -34,23 +34,32 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (Report, error) 
 	r := Report{
 		AssignmentID: nr.AssignmentID, MemberID: nr.MemberID, Progress: nr.Progress,
 		Result: nr.Result, Difficulties: nr.Difficulties, Proposals: nr.Proposals,
-		Source: nr.Source, ChatID: nr.ChatID, MessageID: nr.MessageID, MediaGroupID: nr.MediaGroupID, Evidence: nr.Evidence,
+		Source: nr.Source, ChatID: nr.ChatID, MessageID: nr.MessageID, MediaGroupID: nr.MediaGroupID,
 	}
-	for i := range r.Evidence {
-		r.Evidence[i].ID = 0
-	}
-	err := s.Tx(ctx, func(tx *Store) error {
-		if err := tx.q(ctx).Create(&r).Error; err != nil {
+	err := s.atomic(ctx, func(tx *Store) error {
+		// By hand, as this runs for every report: GORM's Create costs more than the insert.
+		r.CreatedAt = tx.clock()
+		if err := tx.q(ctx).Raw(`INSERT INTO reports (assignment_id, member_id, progress, result, difficulties, proposals, source,
+			chat_id, message_id, media_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			r.AssignmentID, r.MemberID, r.Progress, r.Result, r.Difficulties, r.Proposals, r.Source,
+			r.ChatID, r.MessageID, r.MediaGroupID, r.CreatedAt).Scan(&r.ID).Error; err != nil {
 			return err
 		}
-		// The new report is the latest one: no need to look at the others.
-		updates := map[string]any{"progress": r.Progress, "last_report_id": r.ID, "last_report_at": r.CreatedAt}
-		if r.Progress < 100 {
-			updates["completed_at"] = nil
-		} else {
-			updates["completed_at"] = gorm.Expr("CASE WHEN progress >= 100 AND completed_at IS NOT NULL THEN completed_at ELSE ? END", r.CreatedAt)
+		if len(nr.Evidence) > 0 {
+			if err := tx.AddEvidence(ctx, r.ID, nr.Evidence); err != nil {
+				return err
+			}
+			r.Evidence = make([]Evidence, len(nr.Evidence))
+			copy(r.Evidence, nr.Evidence)
 		}
-		return tx.q(ctx).Model(&Assignment{}).Where("id = ?", r.AssignmentID).Updates(updates).Error
+		// The new report is the latest one: no need to look at the others. A run of 100 % reports
+		// keeps the moment it began as the completion.
+		var completed any
+		if r.Progress >= 100 {
+			completed = gorm.Expr("CASE WHEN progress >= 100 AND completed_at IS NOT NULL THEN completed_at ELSE ? END", r.CreatedAt)
+		}
+		return tx.q(ctx).Exec("UPDATE assignments SET progress = ?, last_report_id = ?, last_report_at = ?, completed_at = ? WHERE id = ?",
+			r.Progress, r.ID, r.CreatedAt, completed, r.AssignmentID).Error
 	})
 	return r, wrap("create report", err)
 }
@@ -156,10 +165,11 @@ func (s *Store) ReportInMediaGroup(ctx context.Context, memberID int64, mediaGro
 	return r, wrap("report in media group", err)
 }
 
-// SetReportBotMessage remembers the bot's confirmation of a report, to update it later.
-func (s *Store) SetReportBotMessage(ctx context.Context, reportID, messageID int64) error {
-	err := s.q(ctx).Model(&Report{}).Where("id = ?", reportID).Update("bot_message_id", messageID).Error
-	return wrap("set report bot message", err)
+// ReportConfirmation finds the bot's message that confirmed the report in the chat.
+func (s *Store) ReportConfirmation(ctx context.Context, chatID, reportID int64) (MessageRef, error) {
+	var r MessageRef
+	err := s.q(ctx).Where("chat_id = ? AND report_id = ?", chatID, reportID).Order("message_id DESC").Take(&r).Error
+	return r, wrap("report confirmation", err)
 }
 
 // AddEvidence attaches more files to a report, whenever they arrive (an album comes as several

@@ -21,7 +21,6 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 )
 
 // Errors callers check with errors.Is.
@@ -46,6 +45,7 @@ type Store struct {
 	now     func() time.Time
 	log     *slog.Logger
 	dialect string
+	inTx    bool
 }
 
 // Dialects.
@@ -77,17 +77,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		dialector = postgres.Open(opts.DSN)
 	} else {
 		s.dialect = DialectSQLite
-		dialector = sqlite.Open(sqliteDSN(opts.DSN))
+		registerSQLite()
+		dialector = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(opts.DSN)})
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		TranslateError: true,
 		NowFunc:        s.clock,
-		Logger: logger.NewSlogLogger(opts.Logger.With("component", "storage"), logger.Config{
-			SlowThreshold:             500 * time.Millisecond,
-			IgnoreRecordNotFoundError: true,
-			ParameterizedQueries:      true, // never log what members wrote
-			LogLevel:                  logger.Warn,
-		}),
+		Logger:         gormLogger{log: opts.Logger.With("component", "storage"), slow: 500 * time.Millisecond},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", s.dialect, err)
@@ -167,8 +163,18 @@ func (s *Store) Ping(ctx context.Context) error {
 // from fn undoes fn's writes and leaves the outer transaction usable.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{db: g, now: s.now, log: s.log, dialect: s.dialect})
+		return fn(&Store{db: g, now: s.now, log: s.log, dialect: s.dialect, inTx: true})
 	})
+}
+
+// atomic runs fn in a transaction of its own, or simply inside the caller's. It is for writes whose
+// only errors are unexpected ones: those fail the caller's whole transaction anyway, so a savepoint
+// would buy nothing.
+func (s *Store) atomic(ctx context.Context, fn func(tx *Store) error) error {
+	if s.inTx {
+		return fn(s)
+	}
+	return s.Tx(ctx, fn)
 }
 
 // q returns a session bound to ctx.

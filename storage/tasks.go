@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 
@@ -149,24 +150,73 @@ func (s *Store) CountAssignments(ctx context.Context, unitIDs []int64) (all, don
 
 // AssignmentBySeq finds a school's task by its short number.
 func (s *Store) AssignmentBySeq(ctx context.Context, unitID int64, seq int) (Assignment, error) {
-	var a Assignment
-	err := s.q(ctx).Preload("Task").Preload("Unit").Preload("Assignee").
-		Where("unit_id = ? AND seq = ?", unitID, seq).Take(&a).Error
-	return a, wrap("assignment by number", err)
+	return s.assignment(ctx, "assignment by number", "a.unit_id = ? AND a.seq = ?", unitID, seq)
 }
 
 // AssignmentByID finds an assignment with its task and school.
 func (s *Store) AssignmentByID(ctx context.Context, id int64) (Assignment, error) {
+	return s.assignment(ctx, "assignment by id", "a.id = ?", id)
+}
+
+// assignment loads one assignment with its task and school in one query, scanned by hand (it
+// runs for most updates), and its assignee when it has one.
+func (s *Store) assignment(ctx context.Context, op, where string, args ...any) (Assignment, error) {
 	var a Assignment
-	err := s.q(ctx).Preload("Task").Preload("Unit").Preload("Assignee").Take(&a, id).Error
-	return a, wrap("assignment by id", err)
+	rows, err := s.q(ctx).Raw(`SELECT a.id, a.task_id, a.unit_id, a.seq, a.due, a.assignee_id, a.progress, a.last_report_id,
+		a.last_report_at, a.completed_at, a.created_at,
+		t.title, t.body, t.due, t.created_at,
+		u.code, u.name, u.kind, u.parent_id, u.level, u.task_seq, u.created_at, u.updated_at
+		FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id
+		WHERE `+where, args...).Rows()
+	if err != nil {
+		return a, wrap(op, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return a, wrap(op, err)
+		}
+		return a, wrap(op, ErrNotFound)
+	}
+	var assignee, lastReport, parent sql.NullInt64
+	var lastAt, completedAt sql.NullTime
+	err = rows.Scan(&a.ID, &a.TaskID, &a.UnitID, &a.Seq, &a.Due, &assignee, &a.Progress, &lastReport,
+		&lastAt, &completedAt, &a.CreatedAt,
+		&a.Task.Title, &a.Task.Body, &a.Task.Due, &a.Task.CreatedAt,
+		&a.Unit.Code, &a.Unit.Name, &a.Unit.Kind, &parent, &a.Unit.Level, &a.Unit.TaskSeq, &a.Unit.CreatedAt, &a.Unit.UpdatedAt)
+	if err != nil {
+		return a, wrap(op, err)
+	}
+	_ = rows.Close()
+	a.Task.ID, a.Unit.ID = a.TaskID, a.UnitID
+	if parent.Valid {
+		a.Unit.ParentID = &parent.Int64
+	}
+	if lastReport.Valid {
+		a.LastReportID = &lastReport.Int64
+	}
+	if lastAt.Valid {
+		a.LastReportAt = &lastAt.Time
+	}
+	if completedAt.Valid {
+		a.CompletedAt = &completedAt.Time
+	}
+	if assignee.Valid {
+		a.AssigneeID = &assignee.Int64
+		var m Member
+		if err := s.q(ctx).Take(&m, assignee.Int64).Error; err != nil {
+			return a, wrap(op, err)
+		}
+		a.Assignee = &m
+	}
+	return a, nil
 }
 
 // SetAssignee hands the assignment to a deputy (phân công phụ trách), or takes it back with nil.
 // The new assignee is subscribed; a previous assignee who was subscribed only because of the
 // hand-over is unsubscribed.
 func (s *Store) SetAssignee(ctx context.Context, assignmentID int64, memberID *int64) error {
-	return wrap("set assignee", s.Tx(ctx, func(tx *Store) error {
+	return wrap("set assignee", s.atomic(ctx, func(tx *Store) error {
 		var a Assignment
 		if err := tx.q(ctx).Take(&a, assignmentID).Error; err != nil {
 			return err
