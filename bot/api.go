@@ -34,9 +34,13 @@ func newAPI(token, url string, pollTimeout time.Duration, log *slog.Logger) (*ap
 		url = defaultAPIURL
 	}
 	url = strings.TrimRight(url, "/")
+	// One transport for every call, keeping enough connections alive for all the workers: the
+	// default keeps two, and each worker beyond would dial a new connection for every message.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
 	a := &api{
 		// A long poll holds the request for pollTimeout; the client waits a good margin longer.
-		http:  &http.Client{Timeout: pollTimeout + 30*time.Second},
+		http:  &http.Client{Timeout: pollTimeout + 30*time.Second, Transport: transport},
 		url:   url,
 		token: token,
 		log:   log,
@@ -44,7 +48,7 @@ func newAPI(token, url string, pollTimeout time.Duration, log *slog.Logger) (*ap
 	opts := []tg.Option{
 		tg.WithSkipGetMe(),
 		tg.WithServerURL(url),
-		tg.WithHTTPClient(pollTimeout, &http.Client{Timeout: 60 * time.Second}),
+		tg.WithHTTPClient(pollTimeout, &http.Client{Timeout: 60 * time.Second, Transport: wholeBody{transport}}),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", a.redact(err)) }),
 		tg.WithDebugHandler(func(string, ...any) {}),
 	}
@@ -54,6 +58,26 @@ func newAPI(token, url string, pollTimeout time.Duration, log *slog.Logger) (*ap
 	}
 	a.client = c
 	return a, nil
+}
+
+// wholeBody sends each request body in one piece. go-telegram/bot streams its multipart form
+// through a pipe, which net/http sends chunked, a write per form field; reading it first gives a
+// Content-Length and one write.
+type wholeBody struct{ next http.RoundTripper }
+
+func (w wholeBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.ContentLength <= 0 {
+		data, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(data))
+		req.ContentLength = int64(len(data))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	}
+	return w.next.RoundTrip(req)
 }
 
 // redact removes the token from an error before it is logged or returned.
@@ -141,40 +165,52 @@ func (a *api) getUpdates(ctx context.Context, offset int64, timeout time.Duratio
 	}
 	out := make([]rawUpdate, 0, len(r.Result))
 	for _, raw := range r.Result {
-		var u models.Update
-		if err := json.Unmarshal(raw, &u); err != nil {
-			// Keep it anyway: the id is enough to store it and move on; handling will report it.
-			var id struct {
-				ID int64 `json:"update_id"`
-			}
-			if json.Unmarshal(raw, &id) != nil || id.ID == 0 {
-				a.log.Error("telegram sent an update without an id", "err", err)
-				continue
-			}
-			u.ID = id.ID
+		var head updateHead
+		if err := json.Unmarshal(raw, &head); err != nil || head.ID == 0 {
+			// Without an id it cannot be stored or acknowledged; Telegram never sends such a thing.
+			a.log.Error("telegram sent an update without an id", "err", err)
+			continue
 		}
-		out = append(out, rawUpdate{ID: u.ID, ChatID: chatOf(&u), Payload: raw})
+		out = append(out, rawUpdate{ID: head.ID, ChatID: head.chat(), Payload: raw})
 	}
 	return out, nil
 }
 
-// chatOf returns the chat whose updates must be handled in order with this one.
-func chatOf(u *models.Update) int64 {
+// updateHead is the little of an update that intake needs: its id and its chat. The handler reads
+// the whole update later.
+type updateHead struct {
+	ID      int64 `json:"update_id"`
+	Message *struct {
+		Chat struct{ ID int64 } `json:"chat"`
+	} `json:"message"`
+	EditedMessage *struct {
+		Chat struct{ ID int64 } `json:"chat"`
+	} `json:"edited_message"`
+	CallbackQuery *struct {
+		From    struct{ ID int64 } `json:"from"`
+		Message *struct {
+			Chat struct{ ID int64 } `json:"chat"`
+		} `json:"message"`
+	} `json:"callback_query"`
+	MyChatMember *struct {
+		Chat struct{ ID int64 } `json:"chat"`
+	} `json:"my_chat_member"`
+}
+
+// chat returns the chat whose updates must be handled in order with this one.
+func (h updateHead) chat() int64 {
 	switch {
-	case u.Message != nil:
-		return u.Message.Chat.ID
-	case u.EditedMessage != nil:
-		return u.EditedMessage.Chat.ID
-	case u.CallbackQuery != nil:
-		if m := u.CallbackQuery.Message.Message; m != nil {
+	case h.Message != nil:
+		return h.Message.Chat.ID
+	case h.EditedMessage != nil:
+		return h.EditedMessage.Chat.ID
+	case h.CallbackQuery != nil:
+		if m := h.CallbackQuery.Message; m != nil && m.Chat.ID != 0 {
 			return m.Chat.ID
 		}
-		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil && m.Chat.ID != 0 {
-			return m.Chat.ID
-		}
-		return u.CallbackQuery.From.ID
-	case u.MyChatMember != nil:
-		return u.MyChatMember.Chat.ID
+		return h.CallbackQuery.From.ID
+	case h.MyChatMember != nil:
+		return h.MyChatMember.Chat.ID
 	}
 	return 0
 }

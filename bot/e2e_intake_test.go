@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"nhacviec/bot/telegramtest"
 	"nhacviec/storage"
 )
@@ -209,12 +207,20 @@ func TestUnreadableStoredUpdate(t *testing.T) {
 }
 
 func TestChatOfEveryUpdateKind(t *testing.T) {
-	var cq models.Update
-	_ = json.Unmarshal([]byte(`{"update_id":1,"callback_query":{"id":"c","from":{"id":7,"is_bot":false,"first_name":"A"},"message":{"message_id":3,"date":0,"chat":{"id":-100,"type":"supergroup"}},"data":"x"}}`), &cq)
-	if got := chatOf(&cq); got != -100 {
-		t.Fatalf("inaccessible message: %d", got)
-	}
-	if got := chatOf(&models.Update{}); got != 0 {
-		t.Fatalf("empty: %d", got)
+	for raw, want := range map[string]int64{
+		`{"update_id":1,"message":{"message_id":1,"date":1,"chat":{"id":42,"type":"private"}}}`:                              42,
+		`{"update_id":1,"edited_message":{"message_id":1,"date":1,"chat":{"id":-5,"type":"group"}}}`:                         -5,
+		`{"update_id":1,"callback_query":{"id":"c","from":{"id":7},"message":{"message_id":3,"date":0,"chat":{"id":-100}}}}`: -100,
+		`{"update_id":1,"callback_query":{"id":"c","from":{"id":7},"inline_message_id":"x"}}`:                                7,
+		`{"update_id":1,"my_chat_member":{"chat":{"id":-9},"from":{"id":7},"date":1}}`:                                       -9,
+		`{"update_id":1,"poll":{"id":"p"}}`: 0,
+	} {
+		var h updateHead
+		if err := json.Unmarshal([]byte(raw), &h); err != nil || h.ID != 1 {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if got := h.chat(); got != want {
+			t.Errorf("%s: chat %d, want %d", raw, got, want)
+		}
 	}
 }

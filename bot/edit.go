@@ -87,8 +87,7 @@ func (t *turn) applyCorrection(r storage.Report, c storage.Correction, conv *sto
 		return err
 	}
 	if conv == nil {
-		t.sendRef(t.m.Corrected+"\n\n"+t.reportSummary(fixed.Assignment, fixed.Progress, fixed.Result, fixed.Difficulties, fixed.Proposals, len(fixed.Evidence)),
-			nil, fixed.AssignmentID)
+		t.send(t.m.Corrected+"\n\n"+t.reportSummary(fixed.Assignment, fixed.Progress, fixed.Result, fixed.Difficulties, fixed.Proposals, len(fixed.Evidence)), nil)
 		return nil
 	}
 	d := editDraft{ReportID: r.ID}
@@ -148,7 +147,7 @@ func (t *turn) showEdit(conv *storage.Conversation, r storage.Report, d editDraf
 		kb = rows([]button{btn(t.m.BtnBack, f("back")...)})
 	}
 	if id := t.callbackMessageID(); id != 0 && !fresh && int64(id) == conv.MessageID {
-		t.editRef(id, sb.String(), kb, r.AssignmentID)
+		t.edit(id, sb.String(), kb)
 		return nil
 	}
 	t.clearKeyboard(conv.MessageID)
@@ -284,13 +283,13 @@ func (t *turn) onEditButton(conv storage.Conversation, c callback) error {
 		if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
 			return err
 		}
-		t.show(t.m.Corrected+"\n\n"+t.reportSummary(r.Assignment, r.Progress, r.Result, r.Difficulties, r.Proposals, len(r.Evidence)), rows(), r.AssignmentID)
+		t.show(t.m.Corrected+"\n\n"+t.reportSummary(r.Assignment, r.Progress, r.Result, r.Difficulties, r.Proposals, len(r.Evidence)), rows())
 		return nil
 	case "x":
 		if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
 			return err
 		}
-		t.show(t.m.EditClosed, rows(), 0)
+		t.show(t.m.EditClosed, rows())
 		return nil
 	default:
 		t.answer(t.m.ButtonExpired, false)

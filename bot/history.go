@@ -81,7 +81,7 @@ func (t *turn) showHistory(assignmentID int64, page int) error {
 	}
 	var sb strings.Builder
 	if assignmentID != 0 {
-		fmt.Fprintf(&sb, t.m.HistoryTitleTask, a.Seq, esc(clip(oneLine(a.Task.Title), 200)), total)
+		fmt.Fprintf(&sb, t.m.HistoryTitleTask, t.taskLink(a.ID), a.Seq, esc(clip(oneLine(a.Task.Title), 200)), total)
 	} else {
 		fmt.Fprintf(&sb, t.m.HistoryTitle, total)
 	}
@@ -101,7 +101,7 @@ func (t *turn) showHistory(assignmentID int64, page int) error {
 		}
 	}
 	kb := rows(append(grid(files, 2), pager(page, pages, "h", "l", assignmentID))...)
-	t.show(sb.String(), kb, assignmentID)
+	t.show(sb.String(), kb)
 	return nil
 }
 
@@ -117,7 +117,7 @@ func (t *turn) denyOrSay() {
 // historyEntry is one report in the history.
 func (t *turn) historyEntry(r storage.Report, showSchool bool) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "<b>%s %d</b> · %s", t.m.TaskShort, r.Assignment.Seq, esc(clip(oneLine(r.Assignment.Task.Title), 80)))
+	fmt.Fprintf(&sb, `<a href="%s"><b>%s %d</b></a> · %s`, t.taskLink(r.AssignmentID), t.m.TaskShort, r.Assignment.Seq, esc(clip(oneLine(r.Assignment.Task.Title), 80)))
 	if showSchool {
 		sb.WriteString("\n🏫 " + esc(r.Assignment.Unit.Name))
 	}
@@ -168,7 +168,7 @@ func (t *turn) onHistoryButton(c callback) error {
 			return nil
 		}
 		t.answer(t.m.SendingEvidence, false)
-		t.send(fmt.Sprintf(t.m.EvidenceOf, r.Assignment.Seq, esc(clip(oneLine(r.Assignment.Task.Title), 120)), t.fmtTime(r.CreatedAt), esc(r.Member.Name())), nil)
+		t.send(fmt.Sprintf(t.m.EvidenceOf, t.taskLink(r.AssignmentID), r.Assignment.Seq, esc(clip(oneLine(r.Assignment.Task.Title), 120)), t.fmtTime(r.CreatedAt), esc(r.Member.Name())), nil)
 		t.sendMedia(r.Evidence)
 		return nil
 	}

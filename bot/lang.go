@@ -18,6 +18,6 @@ func (t *turn) onLanguageButton(c callback) error {
 	t.member.Language = lang
 	t.m = catalogFor(lang)
 	t.answer(t.m.LanguageSet, false)
-	t.show(t.m.LanguageSet+"\n\n"+t.helpText(), rows(), 0)
+	t.show(t.m.LanguageSet+"\n\n"+t.helpText(), rows())
 	return nil
 }

@@ -57,7 +57,7 @@ var en = catalog{
 	NoOpenTasks:         "🎉 There are no open tasks.",
 	TasksDoneCount:      "✅ %d of %d tasks done.",
 	TasksHint:           "Press a task number to see it, report on it or hand it over.",
-	TaskHeader:          "📌 <b>Task %d</b>: %s",
+	TaskHeader:          "📌 <a href=\"%s\"><b>Task %d</b></a>: %s",
 	TaskShort:           "T",
 	TaskNotFound:        "Your school has no task number %d. Send /tasks to see the list.",
 	TaskNumberInvalid:   "That is not a task number. Example: /tasks 3.",
@@ -84,7 +84,7 @@ var en = catalog{
 	NoDeputies:          "No deputy head of your school has joined yet. Please ask the officer in charge for an invite for them.",
 	HandedOver:          "Handed over to %s.",
 	TookBack:            "Hand-over withdrawn.",
-	YouWereAssigned: "👤 %s has put you in charge of <b>task %d</b>: %s\n⏰ Due %s.\n\n" +
+	YouWereAssigned: "👤 %s has put you in charge of <a href=\"%s\"><b>task %d</b></a>: %s\n⏰ Due %s.\n\n" +
 		"💬 Reply to this message to report.",
 	SummaryTitle:  "📊 <b>Tasks of the schools you oversee</b> (%d tasks)",
 	SummaryEmpty:  "No task has been assigned to the schools you oversee yet.",
@@ -140,13 +140,13 @@ var en = catalog{
 	EditStillOpen:   "ℹ️ You are correcting your last report: send the new text, or /cancel to stop.",
 
 	HistoryTitle:             "🕘 <b>Report history</b> (%d reports)",
-	HistoryTitleTask:         "🕘 <b>Report history of task %d</b>: %s (%d reports)",
+	HistoryTitleTask:         "🕘 <b>Report history</b> of <a href=\"%s\"><b>task %d</b></a>: %s (%d reports)",
 	HistoryEmpty:             "No reports yet.",
 	HistoryNumberSchoolsOnly: "History by task number is for school management. Send /history to see the latest reports.",
 	Edited:                   "corrected",
 	NoEvidence:               "This report has no evidence.",
 	SendingEvidence:          "Sending the evidence…",
-	EvidenceOf:               "📎 Evidence of the report on task %d: %s\n🕘 %s · %s",
+	EvidenceOf:               "📎 Evidence of the report on <a href=\"%s\">task %d</a>: %s\n🕘 %s · %s",
 
 	BtnReport:           "📝 Report",
 	BtnHistory:          "🕘 History",

@@ -57,7 +57,7 @@ var vi = catalog{
 	NoOpenTasks:         "🎉 Hiện không có nhiệm vụ nào đang thực hiện.",
 	TasksDoneCount:      "✅ Đã hoàn thành %d/%d nhiệm vụ.",
 	TasksHint:           "Bấm số nhiệm vụ để xem chi tiết, báo cáo hoặc phân công.",
-	TaskHeader:          "📌 <b>Nhiệm vụ %d</b>: %s",
+	TaskHeader:          "📌 <a href=\"%s\"><b>Nhiệm vụ %d</b></a>: %s",
 	TaskShort:           "NV",
 	TaskNotFound:        "Không tìm thấy nhiệm vụ số %d của trường. Thầy/Cô gõ /nhiemvu để xem danh sách.",
 	TaskNumberInvalid:   "Số nhiệm vụ không hợp lệ. Ví dụ: /nhiemvu 3.",
@@ -84,7 +84,7 @@ var vi = catalog{
 	NoDeputies:          "Trường chưa có Phó Hiệu trưởng nào tham gia hệ thống. Thầy/Cô đề nghị cán bộ phụ trách cấp mã mời cho Phó Hiệu trưởng.",
 	HandedOver:          "Đã phân công cho %s.",
 	TookBack:            "Đã thu hồi phân công.",
-	YouWereAssigned: "👤 Thầy/Cô %s đã phân công Thầy/Cô phụ trách <b>nhiệm vụ %d</b>: %s\n⏰ Hạn %s.\n\n" +
+	YouWereAssigned: "👤 Thầy/Cô %s đã phân công Thầy/Cô phụ trách <a href=\"%s\"><b>nhiệm vụ %d</b></a>: %s\n⏰ Hạn %s.\n\n" +
 		"💬 Trả lời tin nhắn này để báo cáo.",
 	SummaryTitle:  "📊 <b>Nhiệm vụ của các trường thuộc phạm vi phụ trách</b> (%d nhiệm vụ)",
 	SummaryEmpty:  "Chưa có nhiệm vụ nào được giao cho các trường thuộc phạm vi phụ trách.",
@@ -140,13 +140,13 @@ var vi = catalog{
 	EditStillOpen:   "ℹ️ Thầy/Cô đang sửa báo cáo gần nhất: gửi nội dung mới, hoặc gõ /huy để kết thúc.",
 
 	HistoryTitle:             "🕘 <b>Lịch sử báo cáo</b> (%d báo cáo)",
-	HistoryTitleTask:         "🕘 <b>Lịch sử báo cáo nhiệm vụ %d</b>: %s (%d báo cáo)",
+	HistoryTitleTask:         "🕘 <b>Lịch sử báo cáo</b> <a href=\"%s\"><b>nhiệm vụ %d</b></a>: %s (%d báo cáo)",
 	HistoryEmpty:             "Chưa có báo cáo nào.",
 	HistoryNumberSchoolsOnly: "Xem lịch sử theo số nhiệm vụ dành cho Ban giám hiệu các trường. Thầy/Cô gõ /lichsu để xem các báo cáo mới nhất.",
 	Edited:                   "đã sửa",
 	NoEvidence:               "Báo cáo này không có minh chứng.",
 	SendingEvidence:          "Đang gửi minh chứng…",
-	EvidenceOf:               "📎 Minh chứng báo cáo nhiệm vụ %d: %s\n🕘 %s · %s",
+	EvidenceOf:               "📎 Minh chứng báo cáo <a href=\"%s\">nhiệm vụ %d</a>: %s\n🕘 %s · %s",
 
 	BtnReport:           "📝 Báo cáo",
 	BtnHistory:          "🕘 Lịch sử",

@@ -3,9 +3,12 @@ package bot
 import (
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/go-telegram/bot/models"
 
 	"nhacviec/storage"
 )
@@ -197,4 +200,36 @@ func (t *turn) progressText(a storage.Assignment) string {
 		return t.m.NotReportedYet
 	}
 	return fmt.Sprintf(t.m.ProgressAt, a.Progress, a.LastReportAt.In(t.b.loc).Format("02/01"))
+}
+
+// taskLinkPrefix starts the deep link of a task: /start nv<id> opens it. Messages about a task
+// carry it on the task's name, so that a reply to any of them names the task it is about.
+const taskLinkPrefix = "nv"
+
+// taskLink is the deep link that opens the assignment in the bot.
+func (t *turn) taskLink(assignmentID int64) string {
+	return "https://t.me/" + t.b.username + "?start=" + taskLinkPrefix + strconv.FormatInt(assignmentID, 10)
+}
+
+// taskHeader names the task with its number, linked, and its title.
+func (t *turn) taskHeader(a storage.Assignment) string {
+	return fmt.Sprintf(t.m.TaskHeader, t.taskLink(a.ID), a.Seq, esc(clip(oneLine(a.Task.Title), 300)))
+}
+
+// linkedTask finds the task a bot message is about, from the task links it carries: exactly one
+// task, or none.
+func (t *turn) linkedTask(msg *models.Message) (int64, bool) {
+	prefix := "https://t.me/" + t.b.username + "?start=" + taskLinkPrefix
+	var found int64
+	for _, e := range append(msg.Entities, msg.CaptionEntities...) {
+		if e.Type != models.MessageEntityTypeTextLink || !strings.HasPrefix(e.URL, prefix) {
+			continue
+		}
+		id, err := strconv.ParseInt(strings.TrimPrefix(e.URL, prefix), 10, 64)
+		if err != nil || id <= 0 || (found != 0 && found != id) {
+			return 0, false
+		}
+		found = id
+	}
+	return found, found != 0
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -100,15 +99,14 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 		t.send(t.m.ReportSchoolsOnly, nil)
 		return nil
 	}
-	conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
-	hasFlow := err == nil
-	if err != nil && !isNotFound(err) {
-		return err
-	}
 	ev := evidenceOf(msg)
 	if args == "" && len(ev) == 0 {
-		if hasFlow && conv.Flow == flowReport {
+		conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
+		switch {
+		case err == nil && conv.Flow == flowReport:
 			return t.resumeFlow(conv)
+		case err != nil && !isNotFound(err):
+			return err
 		}
 		return t.startReport(reportDraft{}, msg)
 	}
@@ -378,8 +376,7 @@ func (t *turn) stepPrompt(conv *storage.Conversation, d reportDraft) (string, *k
 	}
 	var sb strings.Builder
 	if d.AssignmentID != 0 && d.Step != stepConfirm && d.Step != stepReplace {
-		fmt.Fprintf(&sb, t.m.TaskHeader, a.Seq, esc(clip(oneLine(a.Task.Title), 200)))
-		sb.WriteString("\n\n")
+		sb.WriteString(t.taskHeader(a) + "\n\n")
 	}
 	var kb *keyboard
 	switch d.Step {
@@ -465,7 +462,7 @@ func deref(s *string) string {
 // reportSummary shows a report's content.
 func (t *turn) reportSummary(a storage.Assignment, progress int, result, difficulties, proposals string, files int) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, t.m.TaskHeader, a.Seq, esc(clip(oneLine(a.Task.Title), 200)))
+	sb.WriteString(t.taskHeader(a))
 	if t.manySchools() {
 		sb.WriteString(" — " + esc(a.Unit.Name))
 	}
@@ -606,7 +603,7 @@ func (t *turn) onFlowButton(c callback) error {
 			return err
 		}
 		t.answer(t.m.ReportCancelledShort, false)
-		t.show(t.m.ReportCancelled, rows(), 0)
+		t.show(t.m.ReportCancelled, rows())
 		return nil
 	}
 	expected := map[string]string{"t": stepTask, "pg": stepTask, "p": stepProgress, "sk": "", "ev": stepEvidence,
@@ -677,7 +674,7 @@ func (t *turn) onFlowButton(c callback) error {
 		if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
 			return err
 		}
-		t.show(t.m.DraftDropped, rows(), 0)
+		t.show(t.m.DraftDropped, rows())
 		if d.Pending == "" {
 			return t.startReport(reportDraft{}, nil)
 		}
@@ -723,12 +720,11 @@ func (t *turn) submitReport(a storage.Assignment, nr storage.NewReport) error {
 	}
 	text := t.confirmation(a, r, len(nr.Evidence))
 	t.answer(t.m.ReportSavedShort, false)
-	t.outs = append(t.outs, outgoing{kind: outSend, chatID: t.chat.ID, text: text, ref: a.ID, after: func(b *Bot, ids []int) error {
-		if len(ids) == 0 {
-			return nil
-		}
-		return b.st.SetReportBotMessage(t.ctx, r.ID, int64(ids[len(ids)-1]))
-	}})
+	o := outgoing{kind: outSend, chatID: t.chat.ID, text: text}
+	if nr.MediaGroupID != "" {
+		o.confirms = &r // more photos of the album will update it
+	}
+	t.outs = append(t.outs, o)
 	return nil
 }
 
@@ -777,7 +773,6 @@ func (t *turn) offerTextAsReport(text string) error {
 
 // reportFromReply reports on the task a bot message was about: the reply's text is the result
 // (a leading "80%" sets the progress, which otherwise stays), its photos or files the evidence.
-// Further photos of the same album are added to that report.
 func (t *turn) reportFromReply(assignmentID int64, msg *models.Message) error {
 	a, ok, err := t.assignmentFor(assignmentID, t.canReport)
 	if err != nil {
@@ -788,15 +783,6 @@ func (t *turn) reportFromReply(assignmentID int64, msg *models.Message) error {
 		return nil
 	}
 	ev := evidenceOf(msg)
-	if msg.MediaGroupID != "" && len(ev) > 0 {
-		r, err := t.st.ReportInMediaGroup(t.ctx, t.member.ID, msg.MediaGroupID)
-		switch {
-		case err == nil:
-			return t.addToReport(a, r, ev)
-		case !errors.Is(err, storage.ErrNotFound):
-			return err
-		}
-	}
 	text, _ := textOf(msg)
 	text = strings.TrimSpace(text)
 	progress := a.Progress
@@ -832,8 +818,12 @@ func (t *turn) addToReport(a storage.Assignment, r storage.Report, ev []storage.
 	if err := t.st.AddEvidence(t.ctx, r.ID, ev); err != nil {
 		return err
 	}
-	if r.BotMessageID != 0 {
-		t.editRef(int(r.BotMessageID), t.confirmation(a, r, len(r.Evidence)+len(ev)), nil, a.ID)
+	conf, err := t.st.ReportConfirmation(t.ctx, t.chat.ID, r.ID)
+	switch {
+	case err == nil:
+		t.edit(int(conf.MessageID), t.confirmation(a, r, len(r.Evidence)+len(ev)), nil)
+	case !isNotFound(err):
+		return err
 	}
 	return nil
 }

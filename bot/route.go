@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/go-telegram/bot/models"
@@ -47,6 +48,16 @@ func (b *Bot) route(t *turn) error {
 	return nil
 }
 
+// taskPayload reads the deep-link payload of a task link (nv<id>).
+func taskPayload(args string) (int64, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(args), taskLinkPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
+}
+
 func telegramUser(u *models.User) storage.TelegramUser {
 	return storage.TelegramUser{ID: u.ID, FirstName: u.FirstName, LastName: u.LastName, Username: u.Username}
 }
@@ -69,7 +80,9 @@ func (t *turn) stranger() error {
 	case t.upd.Message != nil:
 		text, entities := textOf(t.upd.Message)
 		if cmd, ok := parseCommand(text, entities, t.b.username); ok && cmd.Name == "start" && cmd.Args != "" {
-			return t.redeem(strings.Fields(cmd.Args)[0])
+			if _, isTask := taskPayload(cmd.Args); !isTask {
+				return t.redeem(strings.Fields(cmd.Args)[0])
+			}
 		}
 		if storage.LooksLikeInviteCode(strings.TrimSpace(text)) {
 			return t.redeem(text)
@@ -105,13 +118,20 @@ func (t *turn) onMessage() error {
 	if cmd, ok := parseCommand(text, entities, t.b.username); ok {
 		return t.onCommand(cmd, msg)
 	}
-	if r := msg.ReplyToMessage; r != nil && r.From != nil && r.From.IsBot {
-		ref, err := t.st.MessageRefAt(t.ctx, t.chat.ID, int64(r.ID))
+	if ev := evidenceOf(msg); len(ev) > 0 && msg.MediaGroupID != "" {
+		// The next photo of an album whose first photo made a report (with /baocao in its caption,
+		// or as a reply) joins that report.
+		r, err := t.st.ReportInMediaGroup(t.ctx, t.member.ID, msg.MediaGroupID)
 		switch {
 		case err == nil:
-			return t.reportFromReply(ref.AssignmentID, msg)
-		case !errors.Is(err, storage.ErrNotFound):
+			return t.addToReport(r.Assignment, r, ev)
+		case !isNotFound(err):
 			return err
+		}
+	}
+	if r := msg.ReplyToMessage; r != nil && r.From != nil && r.From.ID == t.b.api.client.ID() {
+		if id, ok := t.linkedTask(r); ok {
+			return t.reportFromReply(id, msg)
 		}
 	}
 	conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
@@ -141,6 +161,14 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 	showOnly := false
 	switch cmd.Name {
 	case "start":
+		if id, ok := taskPayload(cmd.Args); ok {
+			a, allowed, err := t.assignmentFor(id, t.canReport)
+			if err != nil || !allowed {
+				t.denyOrSay()
+				return err
+			}
+			return t.showTask(a)
+		}
 		if cmd.Args != "" {
 			return t.redeem(strings.Fields(cmd.Args)[0])
 		}

@@ -92,7 +92,7 @@ func (t *turn) showTaskList(page int) error {
 		sb.WriteString("\n\n" + t.m.TasksHint)
 	}
 	kb := rows(append(grid(nums, 6), pager(page, pages, "t", "l"))...)
-	t.show(sb.String(), kb, 0)
+	t.show(sb.String(), kb)
 	return nil
 }
 
@@ -114,7 +114,7 @@ func (t *turn) taskLine(a storage.Assignment) string {
 // showTask shows one task with what can be done with it.
 func (t *turn) showTask(a storage.Assignment) error {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, t.m.TaskHeader, a.Seq, esc(a.Task.Title))
+	sb.WriteString(t.taskHeader(a))
 	if t.manySchools() {
 		sb.WriteString("\n🏫 " + esc(a.Unit.Name))
 	}
@@ -163,7 +163,7 @@ func (t *turn) showTask(a storage.Assignment) error {
 		second,
 		[]button{btn(t.m.BtnBackToList, "t", "l", 0)},
 	)
-	t.show(sb.String(), kb, a.ID)
+	t.show(sb.String(), kb)
 	return nil
 }
 
@@ -261,7 +261,7 @@ func (t *turn) showHandOver(a storage.Assignment) error {
 	if a.AssigneeID != nil {
 		bs = append(bs, btn(t.m.BtnTakeBack, "t", "H", a.ID, 0))
 	}
-	t.show(text, rows(append(grid(bs, 2), []button{btn(t.m.BtnBack, "t", "v", a.ID)})...), a.ID)
+	t.show(text, rows(append(grid(bs, 2), []button{btn(t.m.BtnBack, "t", "v", a.ID)})...))
 	return nil
 }
 
@@ -294,8 +294,8 @@ func (t *turn) handOver(a storage.Assignment, deputyID int64) error {
 		}
 		t.answer(fmt.Sprintf(t.m.HandedOver, d.Name()), false)
 		dm := catalogFor(d.Language)
-		t.sendTo(d.TelegramID, fmt.Sprintf(dm.YouWereAssigned, esc(t.member.Name()), a.Seq, esc(a.Task.Title), a.Due.Format()),
-			rows([]button{btn(dm.BtnOpenTask, "t", "v", a.ID), btn(dm.BtnReport, "r", "s", a.ID)}), a.ID)
+		t.sendTo(d.TelegramID, fmt.Sprintf(dm.YouWereAssigned, esc(t.member.Name()), t.taskLink(a.ID), a.Seq, esc(a.Task.Title), a.Due.Format()),
+			rows([]button{btn(dm.BtnOpenTask, "t", "v", a.ID), btn(dm.BtnReport, "r", "s", a.ID)}))
 	}
 	a, err := t.st.AssignmentByID(t.ctx, a.ID)
 	if err != nil {
@@ -322,6 +322,6 @@ func (t *turn) showSummaries(page int) error {
 		fmt.Fprintf(&sb, "\n\n<b>%d.</b> %s\n    ⏰ %s\n    ", page*tasksPageSize+i+1, esc(clip(oneLine(s.Task.Title), 140)), fmt.Sprintf(t.m.DueOn, s.Task.Due.Format()))
 		fmt.Fprintf(&sb, t.m.SummaryCounts, s.Done, s.Schools, s.Reported, s.Overdue)
 	}
-	t.show(sb.String(), rows(pager(page, pages, "t", "s")), 0)
+	t.show(sb.String(), rows(pager(page, pages, "t", "s")))
 	return nil
 }

@@ -42,7 +42,7 @@ type outgoing struct {
 	callback  string // answer: the callback query id
 	alert     bool
 	media     []storage.Evidence
-	ref       int64                          // the assignment a sent message is about, for replies to it
+	confirms  *storage.Report                // the report a sent message confirms, remembered to update it
 	after     func(b *Bot, sent []int) error // run after delivery with the ids of the messages sent
 }
 
@@ -57,16 +57,11 @@ const (
 )
 
 // send queues a message to the chat of the update.
-func (t *turn) send(text string, kb *keyboard) { t.sendRef(text, kb, 0) }
-
-// sendRef queues a message about an assignment: a reply to it reports on that assignment.
-func (t *turn) sendRef(text string, kb *keyboard, assignmentID int64) {
-	t.outs = append(t.outs, outgoing{kind: outSend, chatID: t.chat.ID, text: text, kb: kb, ref: assignmentID})
-}
+func (t *turn) send(text string, kb *keyboard) { t.sendTo(t.chat.ID, text, kb) }
 
 // sendTo queues a message to another member's private chat.
-func (t *turn) sendTo(chatID int64, text string, kb *keyboard, assignmentID int64) {
-	t.outs = append(t.outs, outgoing{kind: outSend, chatID: chatID, text: text, kb: kb, ref: assignmentID})
+func (t *turn) sendTo(chatID int64, text string, kb *keyboard) {
+	t.outs = append(t.outs, outgoing{kind: outSend, chatID: chatID, text: text, kb: kb})
 }
 
 // edit queues a change of one of the bot's messages in this chat.
@@ -74,18 +69,13 @@ func (t *turn) edit(messageID int, text string, kb *keyboard) {
 	t.outs = append(t.outs, outgoing{kind: outEdit, chatID: t.chat.ID, messageID: messageID, text: text, kb: kb})
 }
 
-// editRef is edit for a message about an assignment.
-func (t *turn) editRef(messageID int, text string, kb *keyboard, assignmentID int64) {
-	t.outs = append(t.outs, outgoing{kind: outEdit, chatID: t.chat.ID, messageID: messageID, text: text, kb: kb, ref: assignmentID})
-}
-
 // show edits the message whose button was pressed, or sends a new message for a typed command.
-func (t *turn) show(text string, kb *keyboard, assignmentID int64) {
+func (t *turn) show(text string, kb *keyboard) {
 	if id := t.callbackMessageID(); id != 0 {
-		t.editRef(id, text, kb, assignmentID)
+		t.edit(id, text, kb)
 		return
 	}
-	t.sendRef(text, kb, assignmentID)
+	t.send(text, kb)
 }
 
 // answer answers the pressed button; with alert the text is shown in a box to dismiss.
@@ -216,8 +206,9 @@ func (b *Bot) apologise(ctx context.Context, upd *models.Update) {
 	b.flush(ctx, t)
 }
 
-// flush makes the calls a committed turn queued, in order, and remembers which sent messages were
-// about which assignment. A button press is always answered, even with nothing to say.
+// flush makes the calls a committed turn queued, in order, and remembers the confirmations of
+// reports whose album is still arriving. A button press is always answered, even with nothing to
+// say.
 func (b *Bot) flush(ctx context.Context, t *turn) {
 	if t.upd.CallbackQuery != nil && !t.answered {
 		t.answer("", false)
@@ -229,10 +220,8 @@ func (b *Bot) flush(ctx context.Context, t *turn) {
 			b.log.Warn("cannot send a reply", "method", o.kind.String(), "chat_id", o.chatID, "err", err)
 			continue
 		}
-		if o.ref != 0 {
-			for _, id := range ids {
-				refs = append(refs, storage.MessageRef{ChatID: o.chatID, MessageID: int64(id), AssignmentID: o.ref})
-			}
+		if r := o.confirms; r != nil && len(ids) > 0 {
+			refs = append(refs, storage.MessageRef{ChatID: o.chatID, MessageID: int64(ids[len(ids)-1]), AssignmentID: r.AssignmentID, ReportID: r.ID})
 		}
 		if o.after != nil {
 			if err := o.after(b, ids); err != nil {
@@ -241,7 +230,7 @@ func (b *Bot) flush(ctx context.Context, t *turn) {
 		}
 	}
 	if err := b.st.SaveMessageRefs(ctx, refs); err != nil {
-		b.log.Warn("cannot remember what messages were about", "err", err)
+		b.log.Warn("cannot remember a report's confirmation", "err", err)
 	}
 }
 

@@ -278,7 +278,6 @@ func (s *Server) record(chatID int64, m *SentMessage) *SentMessage {
 // asMessage is the Message Telegram answers with.
 func (s *Server) asMessage(m *SentMessage) models.Message {
 	msg := m.Message()
-	msg.Text, msg.Caption = m.Text, m.Caption
 	if m.ReplyToMessageID != 0 {
 		msg.ReplyToMessage = &models.Message{ID: m.ReplyToMessageID, Chat: m.chat}
 	}

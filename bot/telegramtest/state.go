@@ -109,12 +109,24 @@ type SentMessage struct {
 // Button is a button of an inline keyboard.
 type Button struct{ Text, Data, URL string }
 
-// Message is the message as Telegram embeds it in a callback query or a reply.
+// Message is the message as Telegram embeds it in a callback query or a reply: plain text with
+// entities (bold, links…) in UTF-16 offsets.
 func (m SentMessage) Message() models.Message {
 	bot := m.bot
-	msg := models.Message{ID: m.MessageID, From: &bot, Date: m.Date, Chat: m.chat, Text: m.PlainText()}
+	msg := models.Message{ID: m.MessageID, From: &bot, Date: m.Date, Chat: m.chat}
+	text, entities := m.Text, []models.MessageEntity(nil)
+	if text == "" {
+		text = m.Caption
+	}
+	if m.ParseMode == "HTML" {
+		if plain, ents, err := parseHTML(text); err == nil {
+			text, entities = plain, ents
+		}
+	}
 	if m.Caption != "" {
-		msg.Text, msg.Caption = "", m.Caption
+		msg.Caption, msg.CaptionEntities = text, entities
+	} else {
+		msg.Text, msg.Entities = text, entities
 	}
 	if len(m.markup) > 0 {
 		var kb models.InlineKeyboardMarkup

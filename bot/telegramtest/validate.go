@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/go-telegram/bot/models"
 )
 
 // The checks Telegram makes on what a bot sends.
@@ -18,7 +22,7 @@ const (
 // parsedLength is the length Telegram counts: UTF-16 units of the text after entity parsing.
 func parsedLength(text, parseMode string) (int, *apiError) {
 	if parseMode == "HTML" {
-		plain, err := parseHTML(text)
+		plain, _, err := parseHTML(text)
 		if err != nil {
 			return 0, badRequest("can't parse entities: %v", err)
 		}
@@ -27,22 +31,41 @@ func parsedLength(text, parseMode string) (int, *apiError) {
 	return len(utf16.Encode([]rune(text))), nil
 }
 
-var htmlTags = map[string]bool{
-	"b": true, "strong": true, "i": true, "em": true, "u": true, "ins": true, "s": true, "strike": true,
-	"del": true, "a": true, "code": true, "pre": true, "tg-spoiler": true, "span": true, "blockquote": true,
-	"tg-emoji": true,
+// htmlTags maps the tags Telegram accepts to the entities they make.
+var htmlTags = map[string]models.MessageEntityType{
+	"b": models.MessageEntityTypeBold, "strong": models.MessageEntityTypeBold,
+	"i": models.MessageEntityTypeItalic, "em": models.MessageEntityTypeItalic,
+	"u": models.MessageEntityTypeUnderline, "ins": models.MessageEntityTypeUnderline,
+	"s": models.MessageEntityTypeStrikethrough, "strike": models.MessageEntityTypeStrikethrough, "del": models.MessageEntityTypeStrikethrough,
+	"a": models.MessageEntityTypeTextLink, "code": models.MessageEntityTypeCode, "pre": models.MessageEntityTypePre,
+	"tg-spoiler": models.MessageEntityTypeSpoiler, "span": models.MessageEntityTypeSpoiler,
+	"blockquote": models.MessageEntityTypeBlockquote, "tg-emoji": models.MessageEntityTypeCustomEmoji,
 }
 
-// parseHTML checks Telegram's HTML subset and returns the plain text.
-func parseHTML(s string) (string, error) {
+var hrefRE = regexp.MustCompile(`href\s*=\s*"([^"]*)"`)
+
+// parseHTML checks Telegram's HTML subset and returns the plain text and its entities, with
+// offsets in UTF-16 units, as Telegram would put them in the message.
+func parseHTML(s string) (string, []models.MessageEntity, error) {
 	var plain strings.Builder
-	var open []string
+	type openTag struct {
+		name   string
+		offset int
+		url    string
+	}
+	var open []openTag
+	var entities []models.MessageEntity
+	units := 0
+	write := func(text string) {
+		plain.WriteString(text)
+		units += len(utf16.Encode([]rune(text)))
+	}
 	for i := 0; i < len(s); {
 		switch c := s[i]; c {
 		case '<':
 			j := strings.IndexByte(s[i:], '>')
 			if j < 0 {
-				return "", fmt.Errorf("unclosed start tag at byte offset %d", i)
+				return "", nil, fmt.Errorf("unclosed start tag at byte offset %d", i)
 			}
 			tag := s[i+1 : i+j]
 			closing := strings.HasPrefix(tag, "/")
@@ -51,24 +74,41 @@ func parseHTML(s string) (string, error) {
 				name = name[:k]
 			}
 			name = strings.ToLower(name)
-			if !htmlTags[name] {
-				return "", fmt.Errorf("unsupported start tag \"%s\" at byte offset %d", name, i)
+			typ, ok := htmlTags[name]
+			if !ok {
+				return "", nil, fmt.Errorf("unsupported start tag \"%s\" at byte offset %d", name, i)
 			}
 			if closing {
-				if len(open) == 0 || open[len(open)-1] != name {
-					return "", fmt.Errorf("unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, last(open), name)
+				if len(open) == 0 || open[len(open)-1].name != name {
+					want := ""
+					if len(open) > 0 {
+						want = open[len(open)-1].name
+					}
+					return "", nil, fmt.Errorf("unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, want, name)
 				}
+				o := open[len(open)-1]
 				open = open[:len(open)-1]
+				if units > o.offset {
+					entities = append(entities, models.MessageEntity{Type: typ, Offset: o.offset, Length: units - o.offset, URL: o.url})
+				}
 			} else {
-				open = append(open, name)
+				o := openTag{name: name, offset: units}
+				if name == "a" {
+					m := hrefRE.FindStringSubmatch(tag)
+					if m == nil {
+						return "", nil, fmt.Errorf("the <a> tag at byte offset %d has no href", i)
+					}
+					o.url = html.UnescapeString(m[1])
+				}
+				open = append(open, o)
 			}
 			i += j + 1
 		case '>':
-			return "", fmt.Errorf("character '>' is reserved at byte offset %d", i)
+			return "", nil, fmt.Errorf("character '>' is reserved at byte offset %d", i)
 		case '&':
 			j := strings.IndexByte(s[i:], ';')
 			if j < 0 || j > 10 {
-				return "", fmt.Errorf("character '&' is reserved at byte offset %d", i)
+				return "", nil, fmt.Errorf("character '&' is reserved at byte offset %d", i)
 			}
 			ent := s[i : i+j+1]
 			dec := html.UnescapeString(ent)
@@ -76,19 +116,24 @@ func parseHTML(s string) (string, error) {
 			case ent == "&lt;" || ent == "&gt;" || ent == "&amp;" || ent == "&quot;":
 			case strings.HasPrefix(ent, "&#") && dec != ent:
 			default:
-				return "", fmt.Errorf("unsupported HTML entity %q at byte offset %d", ent, i)
+				return "", nil, fmt.Errorf("unsupported HTML entity %q at byte offset %d", ent, i)
 			}
-			plain.WriteString(dec)
+			write(dec)
 			i += j + 1
 		default:
-			plain.WriteByte(c)
-			i++
+			k := i + 1
+			for k < len(s) && s[k] != '<' && s[k] != '>' && s[k] != '&' {
+				k++
+			}
+			write(s[i:k])
+			i = k
 		}
 	}
 	if len(open) > 0 {
-		return "", fmt.Errorf("can't find end tag corresponding to start tag \"%s\"", last(open))
+		return "", nil, fmt.Errorf("can't find end tag corresponding to start tag \"%s\"", open[len(open)-1].name)
 	}
-	return plain.String(), nil
+	sort.SliceStable(entities, func(a, b int) bool { return entities[a].Offset < entities[b].Offset })
+	return plain.String(), entities, nil
 }
 
 func last(ss []string) string {
