@@ -194,3 +194,23 @@ func TestSupervisorSeesTheirSubtree(t *testing.T) {
 	lacks(t, hist, "Bình Minh")
 	contains(t, one(t, h.say(officer, "/baocao")), "dành cho Ban giám hiệu")
 }
+
+// The task's name in a message is a deep link: tapping it opens the task, for its school only.
+func TestTaskLinks(t *testing.T) {
+	h := newHarness(t)
+	lan, hoa := h.user("Nguyễn Thị", "Lan"), h.user("Lê Thị", "Hoa")
+	h.join(lan, "TH_A", storage.RoleHead)
+	h.join(hoa, "TH_B", storage.RoleHead)
+	mine := h.task("Tập huấn chuyển đổi số", "2026-12-15", "TH_A")
+	view := one(t, h.say(lan, "/nhiemvu 1"))
+	link := "https://t.me/nhacviec_test_bot?start=nv" + itoa(mine[0].ID)
+	if !strings.Contains(view.Text, `<a href="`+link+`">`) {
+		t.Fatalf("no task link in:\n%s", view.Text)
+	}
+	contains(t, one(t, h.say(lan, "/start nv"+itoa(mine[0].ID))), "Nhiệm vụ 1: Tập huấn chuyển đổi số", "Hạn 15/12/2026")
+	contains(t, one(t, h.say(hoa, "/start nv"+itoa(mine[0].ID))), vi.NotAllowed)
+	stranger := one(t, h.say(h.user("Người", "Lạ"), "/start nv"+itoa(mine[0].ID)))
+	if stranger.Text != vi.Stranger {
+		t.Fatalf("stranger: %q", stranger.PlainText())
+	}
+}
