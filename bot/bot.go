@@ -86,6 +86,8 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 	}
 	b.handler = b.route
 	if b.username == "" {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
 		me, err := a.getMe(ctx)
 		if err != nil {
 			if errors.Is(err, tg.ErrorUnauthorized) || errors.Is(err, tg.ErrorNotFound) {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -22,8 +23,10 @@ func (m *catalog) menu() []models.BotCommand {
 }
 
 // registerCommands sets the command menu for private chats in both languages. The bot works
-// without it, so a failure is logged and nothing more.
+// without it, so a failure is logged and nothing more, and it may not hold up the start for long.
 func (b *Bot) registerCommands(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
 	for _, lc := range []string{"", "vi", "en"} {
 		m := catalogFor(lc)
 		_, err := b.api.client.SetMyCommands(ctx, &tg.SetMyCommandsParams{

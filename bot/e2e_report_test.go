@@ -263,6 +263,22 @@ func TestCancelAndDrafts(t *testing.T) {
 	m = one(t, h.say(lan, "/baocao"))
 	h.press(lan, m, "Hủy")
 	contains(t, h.message(lan, m.MessageID), "Đã hủy báo cáo")
+
+	// A photo with "/baocao 2" while a draft is open: dropping the draft starts the new report
+	// with the photo in it.
+	h.say(lan, "/baocao 1 10%")
+	ask = one(t, h.send(telegramtest.MessageOpts{From: lan, Photo: true, Caption: "/baocao 2"}))
+	contains(t, ask, "soạn dở một báo cáo")
+	_, out = h.press(lan, ask, "Bỏ bản nháp")
+	contains(t, one(t, out), "Nhiệm vụ 2: Kiểm tra nội bộ", "mức tiến độ", "1 tệp minh chứng")
+	// /sua while a draft is open, after one report: dropping the draft opens the correction.
+	h.say(lan, "/huy")
+	h.say(lan, "/baocao 1 20% Đã họp")
+	h.say(lan, "/baocao 2")
+	ask = one(t, h.say(lan, "/sua"))
+	contains(t, ask, "soạn dở một báo cáo")
+	_, out = h.press(lan, ask, "Bỏ bản nháp")
+	contains(t, one(t, out), "Sửa báo cáo", "Đã họp")
 }
 
 func TestCorrectLastReport(t *testing.T) {

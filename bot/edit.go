@@ -59,7 +59,7 @@ func (t *turn) editCommand(args string, msg *models.Message) error {
 		return t.applyCorrection(r, c, nil)
 	}
 	if old, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID); err == nil && old.Flow == flowReport {
-		return t.askReplace(old, msg)
+		return t.askReplace(old, nil)
 	} else if err != nil && !isNotFound(err) {
 		return err
 	}

@@ -52,7 +52,8 @@ type reportDraft struct {
 	EvidenceDone bool               `json:"ed,omitempty"`
 	Page         int                `json:"pg,omitempty"`
 	MediaGroup   string             `json:"mg,omitempty"` // the album the last file came from
-	Pending      string             `json:"pend,omitempty"`
+	PendingDraft *reportDraft       `json:"pd,omitempty"` // the report asked for while this one was open
+	PendingEdit  bool               `json:"pe,omitempty"` // or: a correction was asked for
 	ResumeStep   string             `json:"rs,omitempty"`
 	Caption      string             `json:"-"`
 }
@@ -251,16 +252,16 @@ func (t *turn) startReport(d reportDraft, msg *models.Message) error {
 		t.send(t.m.ReportSchoolsOnly, nil)
 		return nil
 	}
-	if old, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID); err == nil && old.Flow == flowReport {
-		return t.askReplace(old, msg)
-	} else if err != nil && !isNotFound(err) {
-		return err
-	}
 	if d.Result == "" && d.Caption != "" {
 		d.Result = strings.TrimSpace(d.Caption)
 	}
 	if msg != nil {
 		d.MediaGroup = msg.MediaGroupID
+	}
+	if old, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID); err == nil && old.Flow == flowReport {
+		return t.askReplace(old, &d)
+	} else if err != nil && !isNotFound(err) {
+		return err
 	}
 	if len(d.Evidence) > maxEvidence {
 		d.Evidence = d.Evidence[:maxEvidence]
@@ -273,8 +274,10 @@ func (t *turn) startReport(d reportDraft, msg *models.Message) error {
 	return t.promptStep(&conv, d, false)
 }
 
-// askReplace asks whether to drop the report being written for what the member just asked.
-func (t *turn) askReplace(conv storage.Conversation, msg *models.Message) error {
+// askReplace asks whether to drop the report being written for what the member just asked: the
+// report next (with everything it already holds, files included), or a correction when next is
+// nil. Nothing is lost either way: the answer keeps one or starts the other.
+func (t *turn) askReplace(conv storage.Conversation, next *reportDraft) error {
 	d, err := loadDraft(conv)
 	if err != nil {
 		return err
@@ -283,13 +286,7 @@ func (t *turn) askReplace(conv storage.Conversation, msg *models.Message) error 
 		d.ResumeStep = d.Step
 	}
 	d.Step = stepReplace
-	d.Pending = ""
-	if msg != nil {
-		text, _ := textOf(msg)
-		if cmd, ok := parseCommand(text, msg.Entities, t.b.username); ok {
-			d.Pending = "/" + cmd.Name + " " + cmd.Args
-		}
-	}
+	d.PendingDraft, d.PendingEdit = next, next == nil
 	if err := t.saveFlow(&conv, d); err != nil {
 		return err
 	}
@@ -666,7 +663,7 @@ func (t *turn) onFlowButton(c callback) error {
 	case "ok":
 		return t.submitDraft(conv, d)
 	case "kp":
-		d.Step, d.Pending = d.ResumeStep, ""
+		d.Step, d.PendingDraft, d.PendingEdit = d.ResumeStep, nil, false
 		if d.Step == "" {
 			d.Step = d.next()
 		}
@@ -675,14 +672,13 @@ func (t *turn) onFlowButton(c callback) error {
 			return err
 		}
 		t.show(t.m.DraftDropped, rows())
-		if d.Pending == "" {
-			return t.startReport(reportDraft{}, nil)
+		switch {
+		case d.PendingEdit:
+			return t.editCommand("", nil)
+		case d.PendingDraft != nil:
+			return t.startReport(*d.PendingDraft, nil)
 		}
-		cmd, ok := parseCommand(d.Pending, nil, t.b.username)
-		if !ok {
-			return nil
-		}
-		return t.onCommand(cmd, &models.Message{ID: 0, Chat: t.chat, From: t.from, Text: d.Pending})
+		return t.startReport(reportDraft{}, nil)
 	}
 	if action != "pg" && action != "evx" {
 		d.Step = d.next()
