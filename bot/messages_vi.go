@@ -19,7 +19,7 @@ var vi = catalog{
 	InviteUsedUp:      "Mã mời này đã được sử dụng hết lượt. Thầy/Cô vui lòng liên hệ cán bộ phụ trách để được cấp mã mới.",
 	InviteExpired:     "Mã mời này đã hết hạn. Thầy/Cô vui lòng liên hệ cán bộ phụ trách để được cấp mã mới.",
 	Joined:            "Kính chào Thầy/Cô %s!\n\nThầy/Cô đã tham gia hệ thống Nhắc việc với vai trò <b>%s</b> của <b>%s</b>.",
-	JoinedSchoolTasks: "Trường hiện có <b>%d</b> nhiệm vụ đang thực hiện. Gõ /nhiemvu để xem.",
+	JoinedSchoolTasks: "Trường hiện có <b>%d</b> nhiệm vụ đang thực hiện. Thầy/Cô gõ /nhiemvu để xem.",
 	RoleChanged:       "Vai trò của Thầy/Cô đã được cập nhật thành <b>%s</b> của <b>%s</b>.",
 	AlreadyMember:     "Thầy/Cô đã là <b>%s</b> của <b>%s</b>, không cần dùng lại mã mời này.",
 	WelcomeBack:       "Kính chào Thầy/Cô %s!",
