@@ -2,225 +2,190 @@ package telegramtest
 
 import (
 	"encoding/json"
-	"fmt"
-	"html"
-	"regexp"
-	"sort"
+	"net/url"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
 )
 
-// The checks Telegram makes on what a bot sends.
+// The checks Telegram makes on what a bot sends: text lengths, inline keyboards, commands.
 
 const (
-	maxText    = 4096
-	maxCaption = 1024
+	maxTextLen         = 4096 // UTF-16 code units of a message text, after entity parsing
+	maxCaptionLen      = 1024 // the same for a caption
+	maxCallbackData    = 64   // bytes
+	maxCallbackAnswer  = 200  // characters of answerCallbackQuery's text
+	maxCommands        = 100
+	maxCommandLen      = 32
+	maxCommandDescrLen = 256
 )
 
-// parsedLength is the length Telegram counts: UTF-16 units of the text after entity parsing.
-func parsedLength(text, parseMode string) (int, *apiError) {
-	if parseMode == "HTML" {
-		plain, _, err := parseHTML(text)
-		if err != nil {
-			return 0, badRequest("can't parse entities: %v", err)
-		}
-		text = plain
-	}
-	return len(utf16.Encode([]rune(text))), nil
-}
-
-// htmlTags maps the tags Telegram accepts to the entities they make.
-var htmlTags = map[string]models.MessageEntityType{
-	"b": models.MessageEntityTypeBold, "strong": models.MessageEntityTypeBold,
-	"i": models.MessageEntityTypeItalic, "em": models.MessageEntityTypeItalic,
-	"u": models.MessageEntityTypeUnderline, "ins": models.MessageEntityTypeUnderline,
-	"s": models.MessageEntityTypeStrikethrough, "strike": models.MessageEntityTypeStrikethrough, "del": models.MessageEntityTypeStrikethrough,
-	"a": models.MessageEntityTypeTextLink, "code": models.MessageEntityTypeCode, "pre": models.MessageEntityTypePre,
-	"tg-spoiler": models.MessageEntityTypeSpoiler, "span": models.MessageEntityTypeSpoiler,
-	"blockquote": models.MessageEntityTypeBlockquote, "tg-emoji": models.MessageEntityTypeCustomEmoji,
-}
-
-var hrefRE = regexp.MustCompile(`href\s*=\s*"([^"]*)"`)
-
-// parseHTML checks Telegram's HTML subset and returns the plain text and its entities, with
-// offsets in UTF-16 units, as Telegram would put them in the message.
-func parseHTML(s string) (string, []models.MessageEntity, error) {
-	var plain strings.Builder
-	type openTag struct {
-		name   string
-		offset int
-		url    string
-	}
-	var open []openTag
-	var entities []models.MessageEntity
-	units := 0
-	write := func(text string) {
-		plain.WriteString(text)
-		units += len(utf16.Encode([]rune(text)))
-	}
-	for i := 0; i < len(s); {
-		switch c := s[i]; c {
-		case '<':
-			j := strings.IndexByte(s[i:], '>')
-			if j < 0 {
-				return "", nil, fmt.Errorf("unclosed start tag at byte offset %d", i)
-			}
-			tag := s[i+1 : i+j]
-			closing := strings.HasPrefix(tag, "/")
-			name := strings.TrimPrefix(tag, "/")
-			if k := strings.IndexAny(name, " \t\n"); k >= 0 {
-				name = name[:k]
-			}
-			name = strings.ToLower(name)
-			typ, ok := htmlTags[name]
-			if !ok {
-				return "", nil, fmt.Errorf("unsupported start tag \"%s\" at byte offset %d", name, i)
-			}
-			if closing {
-				if len(open) == 0 || open[len(open)-1].name != name {
-					want := ""
-					if len(open) > 0 {
-						want = open[len(open)-1].name
-					}
-					return "", nil, fmt.Errorf("unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, want, name)
-				}
-				o := open[len(open)-1]
-				open = open[:len(open)-1]
-				if units > o.offset {
-					entities = append(entities, models.MessageEntity{Type: typ, Offset: o.offset, Length: units - o.offset, URL: o.url})
-				}
-			} else {
-				o := openTag{name: name, offset: units}
-				if name == "a" {
-					m := hrefRE.FindStringSubmatch(tag)
-					if m == nil {
-						return "", nil, fmt.Errorf("the <a> tag at byte offset %d has no href", i)
-					}
-					o.url = html.UnescapeString(m[1])
-				}
-				open = append(open, o)
-			}
-			i += j + 1
-		case '>':
-			return "", nil, fmt.Errorf("character '>' is reserved at byte offset %d", i)
-		case '&':
-			j := strings.IndexByte(s[i:], ';')
-			if j < 0 || j > 10 {
-				return "", nil, fmt.Errorf("character '&' is reserved at byte offset %d", i)
-			}
-			ent := s[i : i+j+1]
-			dec := html.UnescapeString(ent)
-			switch {
-			case ent == "&lt;" || ent == "&gt;" || ent == "&amp;" || ent == "&quot;":
-			case strings.HasPrefix(ent, "&#") && dec != ent:
-			default:
-				return "", nil, fmt.Errorf("unsupported HTML entity %q at byte offset %d", ent, i)
-			}
-			write(dec)
-			i += j + 1
-		default:
-			k := i + 1
-			for k < len(s) && s[k] != '<' && s[k] != '>' && s[k] != '&' {
-				k++
-			}
-			write(s[i:k])
-			i = k
-		}
-	}
-	if len(open) > 0 {
-		return "", nil, fmt.Errorf("can't find end tag corresponding to start tag \"%s\"", open[len(open)-1].name)
-	}
-	sort.SliceStable(entities, func(a, b int) bool { return entities[a].Offset < entities[b].Offset })
-	return plain.String(), entities, nil
-}
-
-func last(ss []string) string {
-	if len(ss) == 0 {
-		return ""
-	}
-	return ss[len(ss)-1]
-}
-
-// checkText applies sendMessage's rules to a text.
-func checkText(text, parseMode string, limit int, what string) *apiError {
-	if parseMode != "" && parseMode != "HTML" && parseMode != "MarkdownV2" && parseMode != "Markdown" {
-		return badRequest("unsupported parse_mode")
-	}
-	n, err := parsedLength(text, parseMode)
+// checkText applies Telegram's rules to a message text (caption false) or a caption: the markup
+// parses, a text is not empty, and the parsed length fits.
+func checkText(text, parseMode string, caption bool) *apiError {
+	plain, _, err := parseText(text, parseMode)
 	if err != nil {
 		return err
 	}
-	if what == "text" && strings.TrimSpace(text) == "" {
-		return badRequest("message text is empty")
-	}
-	if n > limit {
-		if what == "caption" {
+	n := utf16Len(plain)
+	if caption {
+		if n > maxCaptionLen {
 			return badRequest("message caption is too long")
 		}
+		return nil
+	}
+	if strings.TrimSpace(plain) == "" {
+		return badRequest("message text is empty")
+	}
+	if n > maxTextLen {
 		return badRequest("message is too long")
 	}
 	return nil
 }
 
-// parseKeyboard checks an inline keyboard as Telegram does and returns its buttons.
-func parseKeyboard(raw string) ([][]Button, json.RawMessage, *apiError) {
-	if strings.TrimSpace(raw) == "" {
+// parseReplyMarkup checks reply_markup as Telegram does. For an inline keyboard it returns the
+// buttons and the keyboard as canonical JSON (keys sorted), which the message echoes; other
+// markups (reply keyboards, remove_keyboard, force_reply) are accepted unless inlineOnly, and
+// echo nothing. An empty inline keyboard is no keyboard.
+func parseReplyMarkup(raw string, inlineOnly bool) ([][]Button, json.RawMessage, *apiError) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
 		return nil, nil, nil
 	}
-	var kb struct {
-		InlineKeyboard [][]map[string]json.RawMessage `json:"inline_keyboard"`
-	}
-	if err := json.Unmarshal([]byte(raw), &kb); err != nil {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &obj); err != nil || obj == nil {
 		return nil, nil, badRequest("can't parse reply keyboard markup JSON object")
 	}
-	if kb.InlineKeyboard == nil {
-		return nil, json.RawMessage(raw), nil // another kind of markup: not checked
+	rawRows, ok := obj["inline_keyboard"]
+	if !ok {
+		if inlineOnly {
+			return nil, nil, badRequest("inline keyboard expected")
+		}
+		for _, k := range []string{"keyboard", "remove_keyboard", "force_reply"} {
+			if _, ok := obj[k]; ok {
+				return nil, nil, nil
+			}
+		}
+		return nil, nil, badRequest("can't parse reply keyboard markup JSON object")
 	}
-	var rows [][]Button
-	for _, row := range kb.InlineKeyboard {
+	var rows [][]map[string]json.RawMessage
+	if err := json.Unmarshal(rawRows, &rows); err != nil {
+		return nil, nil, badRequest("can't parse inline keyboard button: field \"inline_keyboard\" must be an Array of Arrays of Objects")
+	}
+	var keyboard [][]Button
+	buttons := 0
+	for _, row := range rows {
 		var r []Button
 		for _, fields := range row {
-			var b Button
-			if err := json.Unmarshal(fields["text"], &b.Text); err != nil || b.Text == "" {
-				return nil, nil, badRequest("can't parse inline keyboard button: Text must be non-empty")
-			}
-			kinds := 0
-			for k, v := range fields {
-				switch k {
-				case "text", "icon_custom_emoji_id", "style":
-				case "callback_data":
-					kinds++
-					_ = json.Unmarshal(v, &b.Data)
-					if len(b.Data) == 0 || len(b.Data) > 64 {
-						return nil, nil, badRequest("BUTTON_DATA_INVALID")
-					}
-				case "url":
-					kinds++
-					_ = json.Unmarshal(v, &b.URL)
-					if !strings.HasPrefix(b.URL, "http://") && !strings.HasPrefix(b.URL, "https://") && !strings.HasPrefix(b.URL, "tg://") {
-						return nil, nil, badRequest("BUTTON_URL_INVALID")
-					}
-				case "copy_text":
-					kinds++
-					var ct struct {
-						Text string `json:"text"`
-					}
-					_ = json.Unmarshal(v, &ct)
-					if ct.Text == "" {
-						return nil, nil, badRequest("BUTTON_COPY_TEXT_INVALID")
-					}
-				default:
-					kinds++
-				}
-			}
-			if kinds == 0 {
-				return nil, nil, badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+			b, err := parseButton(fields)
+			if err != nil {
+				return nil, nil, err
 			}
 			r = append(r, b)
+			buttons++
 		}
-		rows = append(rows, r)
+		keyboard = append(keyboard, r)
 	}
-	return rows, json.RawMessage(raw), nil
+	if buttons > 100 {
+		return nil, nil, badRequest("too many buttons in the inline keyboard")
+	}
+	if buttons == 0 {
+		return nil, nil, nil
+	}
+	canonical, err := json.Marshal(map[string]any{"inline_keyboard": rows})
+	if err != nil {
+		return nil, nil, badRequest("can't parse reply keyboard markup JSON object")
+	}
+	return keyboard, canonical, nil
+}
+
+// parseButton checks one inline keyboard button: a non-empty text and exactly one action, of
+// which callback_data is 1–64 bytes, url a link, and copy_text a non-empty text.
+func parseButton(fields map[string]json.RawMessage) (Button, *apiError) {
+	var b Button
+	if fields == nil {
+		return b, badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+	}
+	if err := json.Unmarshal(fields["text"], &b.Text); err != nil {
+		return b, badRequest("can't parse inline keyboard button: Field \"text\" must be of type String")
+	}
+	if strings.TrimSpace(b.Text) == "" {
+		return b, badRequest("can't parse inline keyboard button: Text must be non-empty")
+	}
+	// copy_text is checked first: go-telegram/bot sends "copy_text":{"text":""} on every button,
+	// and Telegram rejects that whatever else the button has.
+	if v, ok := fields["copy_text"]; ok {
+		var ct struct {
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(v, &ct); err != nil || ct.Text == "" {
+			return b, badRequest("BUTTON_COPY_TEXT_INVALID")
+		}
+	}
+	actions := 0
+	for k, v := range fields {
+		switch k {
+		case "text", "icon_custom_emoji_id", "style":
+		case "callback_data":
+			actions++
+			if err := json.Unmarshal(v, &b.Data); err != nil || len(b.Data) < 1 || len(b.Data) > maxCallbackData {
+				return b, badRequest("BUTTON_DATA_INVALID")
+			}
+		case "url":
+			actions++
+			if err := json.Unmarshal(v, &b.URL); err != nil || !validButtonURL(b.URL) {
+				return b, badRequest("BUTTON_URL_INVALID")
+			}
+		case "pay":
+			var pay bool
+			if json.Unmarshal(v, &pay) == nil && pay {
+				actions++
+			}
+		case "copy_text", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
+			"switch_inline_query_chosen_chat", "callback_game":
+			actions++
+		}
+	}
+	switch {
+	case actions == 0:
+		return b, badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+	case actions > 1:
+		return b, badRequest("can't parse inline keyboard button: exactly one of the optional fields must be used to specify type of the button")
+	}
+	return b, nil
+}
+
+func validButtonURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || strings.ContainsAny(s, " \n\t") {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return u.Host != ""
+	case "tg":
+		return true
+	}
+	return false
+}
+
+// checkCommands applies setMyCommands' rules.
+func checkCommands(cmds []models.BotCommand) *apiError {
+	if len(cmds) > maxCommands {
+		return badRequest("BOT_COMMANDS_TOO_MUCH")
+	}
+	for _, c := range cmds {
+		if len(c.Command) < 1 || len(c.Command) > maxCommandLen {
+			return badRequest("BOT_COMMAND_INVALID")
+		}
+		for i := 0; i < len(c.Command); i++ {
+			if ch := c.Command[i]; !(ch == '_' || 'a' <= ch && ch <= 'z' || '0' <= ch && ch <= '9') {
+				return badRequest("BOT_COMMAND_INVALID")
+			}
+		}
+		if n := utf16Len(strings.TrimSpace(c.Description)); n < 1 || n > maxCommandDescrLen {
+			return badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
+		}
+	}
+	return nil
 }
