@@ -11,6 +11,7 @@ import (
 var models = []any{
 	&Unit{}, &Member{}, &Membership{}, &Invite{}, &Task{}, &Assignment{}, &Subscription{},
 	&Report{}, &Evidence{}, &ReportRevision{}, &InboundUpdate{}, &Conversation{}, &MessageRef{},
+	&Directive{}, &DirectiveAck{}, &GroupChat{}, &OutboxMessage{},
 }
 
 // SchemaDrift lists the tables, columns and indexes the models expect that the database lacks.

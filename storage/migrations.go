@@ -14,6 +14,7 @@ import (
 // tables as they were at that version, so it does the same on a fresh database years later.
 var migrations = []*gormigrate.Migration{
 	{ID: "0001_foundation", Migrate: migrateFoundation},
+	{ID: "0002_directives", Migrate: migrateDirectives},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock meanwhile, so two
@@ -231,6 +232,94 @@ func migrateFoundation(tx *gorm.DB) error {
 		&m1Conversation{}, &m1MessageRef{},
 	}
 	for _, t := range tables {
+		if err := tx.Migrator().CreateTable(t); err != nil {
+			return fmt.Errorf("create %T: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// The tables as migration 0002 created them, and its new task columns.
+type (
+	m2Directive struct {
+		ID          int64  `gorm:"primaryKey"`
+		Kind        string `gorm:"size:64;not null;default:''"`
+		Number      string `gorm:"size:64;not null;default:''"`
+		IssuedOn    string `gorm:"size:10;not null;default:''"`
+		Issuer      string `gorm:"size:255;not null;default:''"`
+		Title       string `gorm:"size:1000;not null;default:''"`
+		SchoolYear  string `gorm:"size:16;not null;default:''"`
+		Source      string `gorm:"size:255;not null;default:''"`
+		PublishedBy *int64
+		Publisher   *m1Member `gorm:"foreignKey:PublishedBy;constraint:OnDelete:SET NULL"`
+		PublishedAt time.Time
+		CreatedAt   time.Time
+	}
+	m2Task struct {
+		DirectiveID *int64       `gorm:"index:ix_tasks_directive"`
+		Directive   *m2Directive `gorm:"constraint:OnDelete:SET NULL"`
+		Citation    string       `gorm:"size:128;not null;default:''"`
+		Cadence     string       `gorm:"size:16;not null;default:'once'"`
+	}
+	m2DirectiveAck struct {
+		DirectiveID int64       `gorm:"primaryKey;autoIncrement:false"`
+		Directive   m2Directive `gorm:"constraint:OnDelete:CASCADE"`
+		UnitID      int64       `gorm:"primaryKey;autoIncrement:false"`
+		Unit        m1Unit      `gorm:"constraint:OnDelete:CASCADE"`
+		MemberID    int64       `gorm:"not null"`
+		Member      m1Member    `gorm:"constraint:OnDelete:CASCADE"`
+		ChatID      int64       `gorm:"not null;default:0"`
+		CreatedAt   time.Time
+	}
+	m2GroupChat struct {
+		ChatID    int64     `gorm:"primaryKey;autoIncrement:false"`
+		Title     string    `gorm:"size:255;not null;default:''"`
+		UnitID    *int64    `gorm:"index:ix_group_chats_unit"`
+		Unit      *m1Unit   `gorm:"constraint:OnDelete:SET NULL"`
+		LinkedBy  *int64    `gorm:""`
+		Linker    *m1Member `gorm:"foreignKey:LinkedBy;constraint:OnDelete:SET NULL"`
+		LinkedAt  *time.Time
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	m2OutboxMessage struct {
+		ID        int64     `gorm:"primaryKey"`
+		Kind      string    `gorm:"size:32;not null"`
+		ChatID    int64     `gorm:"not null;index:ix_outbox_chat"`
+		MemberID  *int64    `gorm:""`
+		Member    *m1Member `gorm:"constraint:OnDelete:CASCADE"`
+		RefID     int64     `gorm:"not null;default:0"`
+		Key       string    `gorm:"size:128;not null;uniqueIndex:ux_outbox_key"`
+		Status    string    `gorm:"size:16;not null;index:ix_outbox_status_due,priority:1"`
+		NotBefore time.Time `gorm:"not null;index:ix_outbox_status_due,priority:2"`
+		Attempts  int       `gorm:"not null;default:0"`
+		LastError string    `gorm:"type:text;not null;default:''"`
+		SentAt    *time.Time
+		SentID    int64 `gorm:"not null;default:0"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+)
+
+func (m2Directive) TableName() string     { return "directives" }
+func (m2Task) TableName() string          { return "tasks" }
+func (m2DirectiveAck) TableName() string  { return "directive_acks" }
+func (m2GroupChat) TableName() string     { return "group_chats" }
+func (m2OutboxMessage) TableName() string { return "outbox_messages" }
+
+func migrateDirectives(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m2Directive{}); err != nil {
+		return fmt.Errorf("create directives: %w", err)
+	}
+	for _, col := range []string{"DirectiveID", "Citation", "Cadence"} {
+		if err := tx.Migrator().AddColumn(&m2Task{}, col); err != nil {
+			return fmt.Errorf("add tasks.%s: %w", col, err)
+		}
+	}
+	if err := tx.Migrator().CreateIndex(&m2Task{}, "ix_tasks_directive"); err != nil {
+		return fmt.Errorf("index tasks.directive_id: %w", err)
+	}
+	for _, t := range []any{&m2DirectiveAck{}, &m2GroupChat{}, &m2OutboxMessage{}} {
 		if err := tx.Migrator().CreateTable(t); err != nil {
 			return fmt.Errorf("create %T: %w", t, err)
 		}

@@ -131,14 +131,121 @@ type Invite struct {
 	Unit      Unit
 }
 
-// Task is work to be done, assigned to schools. It stands alone or (later) comes from a directive.
+// Task is work to be done, assigned to schools. It stands alone or comes from a directive, whose
+// item it cites ("I.2.b").
 type Task struct {
-	ID        int64  `gorm:"primaryKey"`
-	Title     string `gorm:"size:1000;not null"`
-	Body      string `gorm:"type:text;not null;default:''"`
-	Due       Date   `gorm:"size:10;not null"`
-	CreatedAt time.Time
+	ID          int64   `gorm:"primaryKey"`
+	Title       string  `gorm:"size:1000;not null"`
+	Body        string  `gorm:"type:text;not null;default:''"`
+	Due         Date    `gorm:"size:10;not null"`
+	DirectiveID *int64  `gorm:"index:ix_tasks_directive"`
+	Citation    string  `gorm:"size:128;not null;default:''"`
+	Cadence     Cadence `gorm:"size:16;not null;default:'once'"`
+	CreatedAt   time.Time
+	Directive   *Directive
 }
+
+// Cadence is how often schools report on a task.
+type Cadence string
+
+// The cadences.
+const (
+	CadenceOnce     Cadence = "once"
+	CadenceWeekly   Cadence = "weekly"
+	CadenceMonthly  Cadence = "monthly"
+	CadenceSemester Cadence = "semester"
+)
+
+// Cadences lists the cadences in the order they are offered.
+var Cadences = []Cadence{CadenceOnce, CadenceWeekly, CadenceMonthly, CadenceSemester}
+
+// Valid reports whether c is a known cadence.
+func (c Cadence) Valid() bool {
+	for _, v := range Cadences {
+		if c == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Directive is a published document (chỉ thị, kế hoạch, …) whose items became tasks.
+type Directive struct {
+	ID          int64  `gorm:"primaryKey"`
+	Kind        string `gorm:"size:64;not null;default:''"`
+	Number      string `gorm:"size:64;not null;default:''"`
+	IssuedOn    Date   `gorm:"size:10;not null;default:''"`
+	Issuer      string `gorm:"size:255;not null;default:''"`
+	Title       string `gorm:"size:1000;not null;default:''"`
+	SchoolYear  string `gorm:"size:16;not null;default:''"`
+	Source      string `gorm:"size:255;not null;default:''"` // the file it was read from
+	PublishedBy *int64
+	PublishedAt time.Time
+	CreatedAt   time.Time
+}
+
+// Name is the directive as people cite it: "Chỉ thị 23/CT-UBND", or its kind and title.
+func (d Directive) Name() string {
+	switch {
+	case d.Kind != "" && d.Number != "":
+		return d.Kind + " " + d.Number
+	case d.Title != "":
+		return d.Title
+	}
+	return d.Kind
+}
+
+// DirectiveAck records that a school acknowledged a directive ("Đã nhận").
+type DirectiveAck struct {
+	DirectiveID int64 `gorm:"primaryKey;autoIncrement:false"`
+	UnitID      int64 `gorm:"primaryKey;autoIncrement:false"`
+	MemberID    int64 `gorm:"not null"`
+	ChatID      int64 `gorm:"not null;default:0"`
+	CreatedAt   time.Time
+}
+
+// GroupChat is a Telegram group the bot is in, linked to a unit once a supervisor says so.
+type GroupChat struct {
+	ChatID    int64  `gorm:"primaryKey;autoIncrement:false"`
+	Title     string `gorm:"size:255;not null;default:''"`
+	UnitID    *int64 `gorm:"index:ix_group_chats_unit"`
+	LinkedBy  *int64
+	LinkedAt  *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Unit      *Unit
+}
+
+// OutboxMessage is a message the bot sends on its own: a new task, a published directive, an
+// announcement in a group. It is written in the same transaction as what causes it and sent,
+// paced, by the scheduler; the bot renders it when it goes out.
+type OutboxMessage struct {
+	ID        int64  `gorm:"primaryKey"`
+	Kind      string `gorm:"size:32;not null"`
+	ChatID    int64  `gorm:"not null;index:ix_outbox_chat"`
+	MemberID  *int64
+	RefID     int64     `gorm:"not null;default:0"` // the task or directive it is about
+	Key       string    `gorm:"size:128;not null;uniqueIndex:ux_outbox_key"`
+	Status    string    `gorm:"size:16;not null;index:ix_outbox_status_due,priority:1"`
+	NotBefore time.Time `gorm:"not null;index:ix_outbox_status_due,priority:2"`
+	Attempts  int       `gorm:"not null;default:0"`
+	LastError string    `gorm:"type:text;not null;default:''"`
+	SentAt    *time.Time
+	SentID    int64 `gorm:"not null;default:0"` // the Telegram message id
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Outbox statuses and kinds.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+
+	KindTaskNotice        = "task.notice"        // to a head: a new task for the school
+	KindDirectiveNotice   = "directive.notice"   // to a head: the tasks a directive gives the school
+	KindDirectiveAnnounce = "directive.announce" // to a group: a directive was published
+)
 
 // Assignment is one task given to one school. Seq is the task's short number in that school: it is
 // handed out once and never changes, so "/baocao 3" always means the same task.

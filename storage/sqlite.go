@@ -75,10 +75,15 @@ func (c *cachingConn) get(ctx context.Context, query string) (*cachedStmt, error
 	}
 	cs := &cachedStmt{query: query, stmt: st.(*sqlite3.SQLiteStmt)}
 	c.stmts[query] = c.lru.PushFront(cs)
-	if c.lru.Len() > stmtCacheSize {
-		old := c.lru.Remove(c.lru.Back()).(*cachedStmt)
-		delete(c.stmts, old.query)
-		_ = old.stmt.Close()
+	// Evict the least recently used statement that no open rows are reading.
+	for e := c.lru.Back(); c.lru.Len() > stmtCacheSize && e != nil; {
+		prev := e.Prev()
+		if old := e.Value.(*cachedStmt); !old.busy {
+			c.lru.Remove(e)
+			delete(c.stmts, old.query)
+			_ = old.stmt.Close()
+		}
+		e = prev
 	}
 	return cs, nil
 }

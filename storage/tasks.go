@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // ErrNoSchools means a task's recipients contain no school.
@@ -14,16 +15,17 @@ var ErrNoSchools = errors.New("storage: no school among the recipients")
 
 // NewTask describes a task to create.
 type NewTask struct {
-	Title string
-	Body  string
-	Due   Date
+	Title    string
+	Body     string
+	Due      Date
+	Citation string  // the directive's item it comes from, e.g. I.2.b
+	Cadence  Cadence // how often schools report; once by default
+	Notify   bool    // tell the schools' heads (through the outbox)
 }
 
 // CreateTask creates the task and assigns it to the schools, in one transaction. Each school gives
 // the task its next short number, and the school's heads are subscribed to it.
 func (s *Store) CreateTask(ctx context.Context, nt NewTask, schoolIDs []int64) (Task, []Assignment, error) {
-	nt.Title = strings.TrimSpace(nt.Title)
-	nt.Body = strings.TrimSpace(nt.Body)
 	schoolIDs = uniqueIDs(schoolIDs)
 	if len(schoolIDs) == 0 {
 		return Task{}, nil, ErrNoSchools
@@ -40,18 +42,62 @@ func (s *Store) CreateTask(ctx context.Context, nt NewTask, schoolIDs []int64) (
 		if int(n) != len(schoolIDs) {
 			return ErrNoSchools
 		}
-		task = Task{Title: nt.Title, Body: nt.Body, Due: nt.Due}
-		if err := tx.q(ctx).Create(&task).Error; err != nil {
+		var err error
+		task, as, err = tx.createTask(ctx, nt, nil, schoolIDs)
+		if err != nil || !nt.Notify {
 			return err
 		}
-		var err error
-		as, err = tx.assign(ctx, task, schoolIDs)
-		return err
+		return tx.notifyHeads(ctx, KindTaskNotice, task.ID, "task:"+itoa(task.ID), schoolIDs)
 	})
 	if errors.Is(err, ErrNoSchools) {
 		return Task{}, nil, err
 	}
 	return task, as, wrap("create task", err)
+}
+
+// createTask writes a task and its assignments.
+func (s *Store) createTask(ctx context.Context, nt NewTask, directiveID *int64, schoolIDs []int64) (Task, []Assignment, error) {
+	if nt.Cadence == "" {
+		nt.Cadence = CadenceOnce
+	}
+	task := Task{Title: strings.TrimSpace(nt.Title), Body: strings.TrimSpace(nt.Body), Due: nt.Due,
+		DirectiveID: directiveID, Citation: citationOK(nt.Citation), Cadence: nt.Cadence}
+	if err := s.q(ctx).Omit(clause.Associations).Create(&task).Error; err != nil {
+		return Task{}, nil, err
+	}
+	as, err := s.assign(ctx, task, schoolIDs)
+	return task, as, err
+}
+
+// notifyHeads queues one message of the kind for each head of the schools, keyed so that it is
+// queued once: key is the message's subject ("task:12"), the head's id is added.
+func (s *Store) notifyHeads(ctx context.Context, kind string, refID int64, key string, schoolIDs []int64) error {
+	var heads []struct {
+		MemberID   int64
+		TelegramID int64
+	}
+	for _, chunk := range chunks(schoolIDs, 500) {
+		var part []struct {
+			MemberID   int64
+			TelegramID int64
+		}
+		if err := s.q(ctx).Raw(`SELECT DISTINCT m.id AS member_id, m.telegram_id FROM memberships ms JOIN members m ON m.id = ms.member_id
+			WHERE ms.unit_id IN ? AND ms.role = ? ORDER BY m.id`, chunk, RoleHead).Scan(&part).Error; err != nil {
+			return err
+		}
+		heads = append(heads, part...)
+	}
+	seen := map[int64]bool{}
+	msgs := make([]OutboxMessage, 0, len(heads))
+	for _, h := range heads {
+		if seen[h.MemberID] {
+			continue
+		}
+		seen[h.MemberID] = true
+		id := h.MemberID
+		msgs = append(msgs, OutboxMessage{Kind: kind, ChatID: h.TelegramID, MemberID: &id, RefID: refID, Key: key + ":m" + itoa(id)})
+	}
+	return s.Enqueue(ctx, msgs)
 }
 
 // assign gives the task to the schools: next short number per school, assignments, heads subscribed.

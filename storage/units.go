@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"gorm.io/gorm/clause"
 )
 
 // UnitRow is one unit as an operator describes it in an import file.
@@ -308,6 +310,14 @@ func (s *Store) UnitByID(ctx context.Context, id int64) (Unit, error) {
 	var u Unit
 	err := s.q(ctx).Take(&u, id).Error
 	return u, wrap("unit by id", err)
+}
+
+// Children lists the units directly beneath a unit: offices first, then schools, by name.
+func (s *Store) Children(ctx context.Context, unitID int64) ([]Unit, error) {
+	var us []Unit
+	err := s.q(ctx).Where("parent_id = ?", unitID).
+		Order(clause.OrderByColumn{Column: clause.Column{Name: "kind"}, Desc: false}).Order("name").Find(&us).Error
+	return us, wrap("children", err)
 }
 
 // Units lists every unit, by code.

@@ -240,3 +240,6 @@ func Must[T any](v T, err error) func(testing.TB) T {
 		return v
 	}
 }
+
+// Itoa writes a number, for building keys and callback data in tests.
+func Itoa(n int64) string { return fmt.Sprint(n) }

@@ -1,0 +1,94 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// Enqueue queues messages to send. A message whose key is already queued (sent or not) is not
+// queued again, so whatever causes a message may run twice.
+func (s *Store) Enqueue(ctx context.Context, msgs []OutboxMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	now := s.clock()
+	for i := range msgs {
+		msgs[i].ID = 0
+		msgs[i].Status = OutboxPending
+		if msgs[i].NotBefore.IsZero() {
+			msgs[i].NotBefore = now
+		}
+	}
+	err := s.q(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).
+		CreateInBatches(&msgs, 200).Error
+	return wrap("enqueue", err)
+}
+
+// DueMessages lists pending messages whose time has come, oldest first, leaving out the chats
+// given (those the sender must not write to yet).
+func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int, skipChats []int64) ([]OutboxMessage, error) {
+	q := s.q(ctx).Where("status = ? AND not_before <= ?", OutboxPending, now.UTC())
+	if len(skipChats) > 0 {
+		q = q.Where("chat_id NOT IN ?", skipChats)
+	}
+	var msgs []OutboxMessage
+	err := q.Order("not_before").Order("id").Limit(limit).Find(&msgs).Error
+	return msgs, wrap("due messages", err)
+}
+
+// MarkSent records that a message went out as Telegram message sentID.
+func (s *Store) MarkSent(ctx context.Context, id, sentID int64) error {
+	now := s.clock()
+	err := s.q(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"status": OutboxSent, "sent_at": now, "sent_id": sentID, "attempts": clause.Expr{SQL: "attempts + 1"}, "updated_at": now}).Error
+	return wrap("mark sent", err)
+}
+
+// Retry puts a message back for a later attempt, with the reason it failed.
+func (s *Store) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
+	err := s.q(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"not_before": at.UTC(), "last_error": reason, "attempts": clause.Expr{SQL: "attempts + 1"}, "updated_at": s.clock()}).Error
+	return wrap("retry", err)
+}
+
+// MarkFailed gives up on a message, keeping the reason.
+func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
+	err := s.q(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"status": OutboxFailed, "last_error": reason, "attempts": clause.Expr{SQL: "attempts + 1"}, "updated_at": s.clock()}).Error
+	return wrap("mark failed", err)
+}
+
+// MoveChat follows a group that became a supergroup: pending messages and the group's link move
+// to the new chat id.
+func (s *Store) MoveChat(ctx context.Context, from, to int64) error {
+	return wrap("move chat", s.atomic(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Model(&OutboxMessage{}).Where("chat_id = ? AND status = ?", from, OutboxPending).
+			Update("chat_id", to).Error; err != nil {
+			return err
+		}
+		var g GroupChat
+		if err := tx.q(ctx).Where("chat_id = ?", from).Take(&g).Error; err != nil {
+			return nil // not a group we know
+		}
+		if err := tx.q(ctx).Where("chat_id = ?", to).Delete(&GroupChat{}).Error; err != nil {
+			return err
+		}
+		return tx.q(ctx).Model(&GroupChat{}).Where("chat_id = ?", from).Updates(map[string]any{"chat_id": to, "updated_at": tx.clock()}).Error
+	}))
+}
+
+// Outbox lists messages in a status, newest first.
+func (s *Store) Outbox(ctx context.Context, status string, limit int) ([]OutboxMessage, error) {
+	var msgs []OutboxMessage
+	err := s.q(ctx).Where("status = ?", status).Order("id DESC").Limit(limit).Find(&msgs).Error
+	return msgs, wrap("outbox", err)
+}
+
+// OutboxByID returns one queued message.
+func (s *Store) OutboxByID(ctx context.Context, id int64) (OutboxMessage, error) {
+	var m OutboxMessage
+	err := s.q(ctx).Take(&m, id).Error
+	return m, wrap("outbox by id", err)
+}
