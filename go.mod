@@ -1,6 +1,6 @@
 module nhacviec
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/go-gormigrate/gormigrate/v2 v2.1.7
@@ -10,6 +10,7 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.22
 	github.com/robfig/cron/v3 v3.0.1
 	golang.org/x/text v0.29.0
+	golang.org/x/time v0.16.0
 	gorm.io/driver/postgres v1.6.3
 	gorm.io/driver/sqlite v1.6.0
 	gorm.io/gorm v1.31.2

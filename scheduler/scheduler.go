@@ -13,22 +13,29 @@ import (
 
 // Store is what the scheduler needs from storage.
 type Store interface {
+	OutboxStore
 	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Options configure a Scheduler.
 type Options struct {
 	Store       Store
+	Deliverer   Deliverer // sends queued messages; nil leaves the outbox alone
+	Rates       Rates     // DefaultRates when zero
+	OutboxPoll  time.Duration
 	Logger      *slog.Logger
 	Location    *time.Location
 	Now         func() time.Time
 	KeepUpdates time.Duration // handled updates older than this are deleted; 0 keeps them
 }
 
-// Scheduler owns the cron.
+// Scheduler owns the cron and the outbox sender.
 type Scheduler struct {
-	o    Options
-	cron *cron.Cron
+	o      Options
+	cron   *cron.Cron
+	outbox *outbox
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // New builds the scheduler and its jobs; Start runs them.
@@ -48,6 +55,12 @@ func New(o Options) *Scheduler {
 	c := cron.New(cron.WithLocation(o.Location), cron.WithLogger(l),
 		cron.WithChain(cron.SkipIfStillRunning(l), cron.Recover(l)))
 	s := &Scheduler{o: o, cron: c}
+	if o.Deliverer != nil {
+		if o.OutboxPoll <= 0 {
+			o.OutboxPoll = time.Second
+		}
+		s.outbox = newOutbox(o.Store, o.Deliverer, o.Rates, o.Now, o.Logger.With("component", "outbox"))
+	}
 	if o.KeepUpdates > 0 {
 		c.Schedule(mustParse("30 3 * * *"), cron.FuncJob(func() { s.PruneUpdates(context.Background()) }))
 	}
@@ -62,11 +75,37 @@ func mustParse(spec string) cron.Schedule {
 	return sch
 }
 
-// Start runs the jobs in the background.
-func (s *Scheduler) Start() { s.cron.Start() }
+// Start runs the jobs, and the outbox sender, in the background.
+func (s *Scheduler) Start() {
+	s.cron.Start()
+	if s.outbox == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel, s.done = cancel, make(chan struct{})
+	go func() {
+		defer close(s.done)
+		s.outbox.run(ctx, s.o.OutboxPoll)
+	}()
+}
 
-// Stop stops the ticks and waits for a running job to finish.
-func (s *Scheduler) Stop() { <-s.cron.Stop().Done() }
+// Stop stops the ticks and the sender and waits for what is running to finish.
+func (s *Scheduler) Stop() {
+	<-s.cron.Stop().Done()
+	if s.cancel != nil {
+		s.cancel()
+		<-s.done
+	}
+}
+
+// DrainOutbox sends every queued message that is due, within the rate limits, and returns when
+// none is left.
+func (s *Scheduler) DrainOutbox(ctx context.Context) error {
+	if s.outbox == nil {
+		return nil
+	}
+	return s.outbox.drain(ctx)
+}
 
 // PruneUpdates deletes handled updates older than KeepUpdates. Telegram never delivers an update
 // again after a day, so a week's record is ample to recognise one delivered twice.

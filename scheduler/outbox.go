@@ -1,0 +1,225 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"nhacviec/storage"
+)
+
+// Deliverer sends one queued message: the bot renders it and calls Telegram. An error may tell
+// more by its methods:
+//
+//	RetryAfter() time.Duration — Telegram said to wait (429)
+//	MigrateTo() int64          — the group became a supergroup with this id
+//	Permanent() bool           — it will never go (blocked, chat gone, bad request)
+//
+// Anything else (5xx, a timeout) is tried again later.
+type Deliverer interface {
+	Deliver(ctx context.Context, m storage.OutboxMessage) (sentID int64, err error)
+}
+
+// Rates are Telegram's limits, kept with a margin.
+type Rates struct {
+	PerSecond  float64       // messages per second in total (Telegram: about 30)
+	PrivateGap time.Duration // between two messages to one person (Telegram: about 1 s)
+	GroupGap   time.Duration // between two messages to one group (Telegram: 20 a minute)
+}
+
+// DefaultRates stay under Telegram's limits.
+var DefaultRates = Rates{PerSecond: 25, PrivateGap: time.Second, GroupGap: 3 * time.Second}
+
+// maxAttempts is how often a message is tried before it is kept as failed.
+const maxAttempts = 6
+
+// outbox sends what is queued, paced.
+type outbox struct {
+	store   OutboxStore
+	deliver Deliverer
+	rates   Rates
+	now     func() time.Time // decides what is due and stamps retries (the injected clock)
+	pace    func() time.Time // paces the sending: Telegram's limits are in real time
+	log     logger
+
+	mu       sync.Mutex
+	limiter  *rate.Limiter
+	nextChat map[int64]time.Time // when each chat may get its next message
+}
+
+// OutboxStore is what sending needs from storage.
+type OutboxStore interface {
+	DueMessages(ctx context.Context, now time.Time, limit int, skipChats []int64) ([]storage.OutboxMessage, error)
+	MarkSent(ctx context.Context, id, sentID int64) error
+	Retry(ctx context.Context, id int64, at time.Time, reason string) error
+	MarkFailed(ctx context.Context, id int64, reason string) error
+	MoveChat(ctx context.Context, from, to int64) error
+}
+
+type logger interface {
+	Warn(msg string, args ...any)
+	Info(msg string, args ...any)
+	Error(msg string, args ...any)
+}
+
+func newOutbox(st OutboxStore, d Deliverer, r Rates, now func() time.Time, log logger) *outbox {
+	if r.PerSecond <= 0 {
+		r = DefaultRates
+	}
+	return &outbox{store: st, deliver: d, rates: r, now: now, pace: time.Now, log: log,
+		limiter: rate.NewLimiter(rate.Limit(r.PerSecond), max(1, int(r.PerSecond))), nextChat: map[int64]time.Time{}}
+}
+
+// busyChats are the chats that must wait, to leave out of the next query.
+func (o *outbox) busyChats(now time.Time) []int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var busy []int64
+	for chat, at := range o.nextChat {
+		if at.After(now) {
+			busy = append(busy, chat)
+		} else {
+			delete(o.nextChat, chat)
+		}
+	}
+	return busy
+}
+
+// sendDue sends the messages whose time has come, within the limits, and reports how many it
+// sent or settled.
+func (o *outbox) sendDue(ctx context.Context) (int, error) {
+	msgs, err := o.store.DueMessages(ctx, o.now(), 100, o.busyChats(o.pace()))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range msgs {
+		o.mu.Lock()
+		wait := o.nextChat[m.ChatID].After(o.pace())
+		o.mu.Unlock()
+		if wait {
+			continue // a second message to the same chat in this batch: next round
+		}
+		if err := o.limiter.Wait(ctx); err != nil {
+			return n, err
+		}
+		o.send(ctx, m)
+		n++
+	}
+	return n, nil
+}
+
+func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
+	sentID, err := o.deliver.Deliver(ctx, m)
+	// What happened is recorded even when the sender is being stopped: a message that went out
+	// but was not marked would go out again after a restart.
+	ctx = context.WithoutCancel(ctx)
+	now, paced := o.now(), o.pace()
+	gap := o.rates.PrivateGap
+	if m.ChatID < 0 {
+		gap = o.rates.GroupGap
+	}
+	o.mu.Lock()
+	o.nextChat[m.ChatID] = paced.Add(gap)
+	o.mu.Unlock()
+
+	var (
+		retry interface{ RetryAfter() time.Duration }
+		moved interface{ MigrateTo() int64 }
+		perm  interface{ Permanent() bool }
+	)
+	var serr error
+	switch {
+	case err == nil:
+		serr = o.store.MarkSent(ctx, m.ID, sentID)
+	case errors.As(err, &retry):
+		o.mu.Lock()
+		o.nextChat[m.ChatID] = paced.Add(retry.RetryAfter())
+		o.mu.Unlock()
+		serr = o.store.Retry(ctx, m.ID, now.Add(retry.RetryAfter()), err.Error())
+		o.log.Warn("telegram asked to wait", "chat_id", m.ChatID, "retry_after", retry.RetryAfter())
+	case errors.As(err, &moved) && moved.MigrateTo() != 0:
+		if serr = o.store.MoveChat(ctx, m.ChatID, moved.MigrateTo()); serr == nil {
+			serr = o.store.Retry(ctx, m.ID, now, err.Error())
+		}
+		o.log.Info("a group became a supergroup", "from", m.ChatID, "to", moved.MigrateTo())
+	case errors.As(err, &perm) && perm.Permanent(), m.Attempts+1 >= maxAttempts:
+		serr = o.store.MarkFailed(ctx, m.ID, err.Error())
+		o.log.Warn("a message could not be sent", "outbox_id", m.ID, "kind", m.Kind, "chat_id", m.ChatID, "err", err)
+	default:
+		backoff := time.Duration(1<<min(m.Attempts, 6)) * 5 * time.Second
+		serr = o.store.Retry(ctx, m.ID, now.Add(backoff), err.Error())
+	}
+	if serr != nil {
+		o.log.Error("cannot record a sent message", "outbox_id", m.ID, "err", serr)
+	}
+}
+
+// drain sends everything due now, waiting for the limits, until nothing is left or ctx ends.
+func (o *outbox) drain(ctx context.Context) error {
+	for {
+		n, err := o.sendDue(ctx)
+		if err != nil {
+			return err
+		}
+		msgs, err := o.store.DueMessages(ctx, o.now(), 1, nil)
+		if err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			return nil
+		}
+		if n == 0 {
+			// Everything left waits for its chat: wait until the first chat is free.
+			paced := o.pace()
+			if err := sleep(ctx, o.firstFree(paced).Sub(paced)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// firstFree is the earliest time a waiting chat may be written to again.
+func (o *outbox) firstFree(now time.Time) time.Time {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	first := now
+	for _, at := range o.nextChat {
+		if at.After(now) && (first.Equal(now) || at.Before(first)) {
+			first = at
+		}
+	}
+	return first
+}
+
+// run sends until ctx ends, looking for new messages every poll.
+func (o *outbox) run(ctx context.Context, poll time.Duration) {
+	for ctx.Err() == nil {
+		n, err := o.sendDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			o.log.Error("cannot send queued messages", "err", err)
+		}
+		if n == 0 {
+			if sleep(ctx, poll) != nil {
+				return
+			}
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		d = 10 * time.Millisecond
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
