@@ -32,7 +32,7 @@ func serveFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if err != nil {
 			return e.fail(e.tx.BotError, err)
 		}
-		sch := scheduler.New(scheduler.Options{Store: st, Logger: e.log, Now: e.now, Location: e.cfg.Location, KeepUpdates: e.cfg.KeepUpdates})
+		sch := scheduler.New(scheduler.Options{Store: st, Deliverer: b, Logger: e.log, Now: e.now, Location: e.cfg.Location, KeepUpdates: e.cfg.KeepUpdates})
 		sch.Start()
 		defer sch.Stop() // after the bot: a running job finishes before the database closes
 		e.log.Info("nhacviec is running", "bot", b.Username(), "db", st.Dialect())

@@ -80,7 +80,7 @@ func taskCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		for _, u := range under {
 			schoolIDs = append(schoolIDs, u.ID)
 		}
-		task, as, err := st.CreateTask(e.ctx, storage.NewTask{Title: *title, Body: *body, Due: d}, schoolIDs)
+		task, as, err := st.CreateTask(e.ctx, storage.NewTask{Title: *title, Body: *body, Due: d, Notify: true}, schoolIDs)
 		if errors.Is(err, storage.ErrNoSchools) {
 			return e.fail(e.tx.NoSchools)
 		}

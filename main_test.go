@@ -84,9 +84,9 @@ func TestUnitsImportRejectsBadFiles(t *testing.T) {
 		want          []string
 	}{
 		{"unknown parent and bad kind", "code,name,kind,parent,level\nSO,Sở,department,,\nX,Xã,ward,SO,\nT,Trường,school,NOPE,thcs\n",
-			[]string{`bad.csv:3: đơn vị "X" có loại "ward" không hợp lệ`, `bad.csv:4: đơn vị "T" có đơn vị cha "NOPE" không tồn tại`}},
+			[]string{`bad.csv:3: đơn vị "X" có loại "ward" không hợp lệ`, `bad.csv:4: đơn vị "T" trực thuộc đơn vị cấp trên "NOPE", nhưng`}},
 		{"cycle", "code,name,kind,parent,level\nA,A,department,B,\nB,B,department,A,\n",
-			[]string{`bad.csv:2: đơn vị "A" nằm trong vòng lặp cha–con: A → B → A`, `bad.csv:3: đơn vị "B" nằm trong vòng lặp`}},
+			[]string{`bad.csv:2: đơn vị "A" nằm trong một vòng trực thuộc khép kín: A → B → A`, `bad.csv:3: đơn vị "B" nằm trong một vòng trực thuộc`}},
 		{"duplicate code", "code,name,kind,parent,level\nA,A,department,,\nA,A2,department,,\n",
 			[]string{`bad.csv:3: mã "A" trùng với dòng 2`}},
 		{"wrong encoding", "code,name,kind,parent,level\nA,Tr\xf0\xf5\xe1ng,school,,thcs\n",
@@ -181,7 +181,7 @@ func TestInviteCreate(t *testing.T) {
 		t.Fatalf("invite: %+v", inv)
 	}
 	code, out, _ = c.run("invite", "create", "--unit", "SO", "--role", "supervisor", "--uses", "0", "--expires", "0")
-	if code != 0 || !strings.Contains(out, "không giới hạn") || !strings.Contains(out, "không bao giờ") || !strings.Contains(out, "https://t.me/nhacviec_test_bot?start=") {
+	if code != 0 || !strings.Contains(out, "không giới hạn") || !strings.Contains(out, "thời hạn: không giới hạn") || !strings.Contains(out, "https://t.me/nhacviec_test_bot?start=") {
 		t.Fatalf("text output:\n%s", out)
 	}
 	for _, bad := range []struct {
@@ -239,7 +239,7 @@ func TestConfigReportsEveryProblemAtOnce(t *testing.T) {
 func TestMigrateAndUsage(t *testing.T) {
 	c := newCLI(t)
 	code, out, errOut := c.run("migrate")
-	if code != 0 || !strings.Contains(out, "0001_foundation") {
+	if code != 0 || !strings.Contains(out, "0002_directives") {
 		t.Fatalf("migrate: %d %q %q", code, out, errOut)
 	}
 	if code, _, errOut := c.run("frobnicate"); code != 2 || !strings.Contains(errOut, "Cách dùng: nhacviec") {

@@ -123,6 +123,9 @@ func Username(ctx context.Context, token, apiURL string, log *slog.Logger) (stri
 func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
 	defer b.shutdown(drain)
 	if err := b.HandlePending(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while catching up: what is left stays stored
+		}
 		return err
 	}
 	b.registerCommands(ctx)

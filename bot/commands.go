@@ -16,6 +16,7 @@ func (m *catalog) menu() []models.BotCommand {
 		{Command: m.CmdReport, Description: m.CmdReportDesc},
 		{Command: m.CmdHistory, Description: m.CmdHistoryDesc},
 		{Command: m.CmdEdit, Description: m.CmdEditDesc},
+		{Command: m.CmdDirectives, Description: m.CmdDirectivesDesc},
 		{Command: m.CmdCancel, Description: m.CmdCancelDesc},
 		{Command: m.CmdLanguage, Description: m.CmdLanguageDesc},
 		{Command: m.CmdHelp, Description: m.CmdHelpDesc},

@@ -17,7 +17,7 @@ func TestOnboarding(t *testing.T) {
 
 	t.Run("good code", func(t *testing.T) {
 		m := one(t, h.say(lan, "/start "+good.Code))
-		contains(t, m, "Kính chào Thầy/Cô Nguyễn Thị Lan!", "Hiệu trưởng", "Trường Tiểu học An Phú", "1 nhiệm vụ đang thực hiện", "/nhiemvu")
+		contains(t, m, "Kính chào Thầy/Cô Nguyễn Thị Lan!", "Hiệu trưởng", "Trường Tiểu học An Phú", "1 nhiệm vụ chưa hoàn thành", "/nhiemvu")
 		member, err := h.st.MemberByTelegramID(h.ctx, lan.ID)
 		if err != nil || len(member.Memberships) != 1 || member.Memberships[0].Role != storage.RoleHead {
 			t.Fatalf("member: %+v %v", member, err)

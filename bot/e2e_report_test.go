@@ -226,7 +226,7 @@ func TestCancelAndDrafts(t *testing.T) {
 	h.task("Kiểm tra nội bộ", "2026-12-20", "TH_A")
 
 	contains(t, one(t, h.say(lan, "/huy")), "Không có thao tác nào")
-	m := one(t, h.say(lan, "/baocao 1 30%"))
+	one(t, h.say(lan, "/baocao 1 30%"))
 	h.say(lan, "Đã lên kế hoạch")
 	// A command that only shows something keeps the draft and says so.
 	out := h.say(lan, "/nhiemvu")
@@ -251,16 +251,18 @@ func TestCancelAndDrafts(t *testing.T) {
 	// /huy leaves the flow; its buttons then do nothing.
 	prompt := h.last(lan)
 	contains(t, one(t, h.say(lan, "/huy")), "Đã hủy báo cáo")
-	ans, _ := h.pressData(lan, prompt, "f:1:x")
+	if len(prompt.Keyboard) == 0 {
+		t.Fatalf("the prompt has no buttons:\n%s", prompt.PlainText())
+	}
+	ans, _ := h.pressData(lan, prompt, prompt.Keyboard[0][0].Data)
 	if ans.Text != vi.ButtonExpired {
 		t.Fatalf("%+v", ans)
 	}
-	_ = m
 	if len(h.reports(as[0].ID)) != 0 {
 		t.Fatal("a cancelled draft was stored")
 	}
 	// Cancel with the button.
-	m = one(t, h.say(lan, "/baocao"))
+	m := one(t, h.say(lan, "/baocao"))
 	h.press(lan, m, "Hủy")
 	contains(t, h.message(lan, m.MessageID), "Đã hủy báo cáo")
 
@@ -344,7 +346,7 @@ func TestHistoryAndEvidenceResent(t *testing.T) {
 	page2 := h.message(lan, hist.MessageID)
 	contains(t, page2, "Đã rà soát xong", "Nguyễn Thị Lan", "Buổi 1", "1 tệp minh chứng")
 	before := len(h.srv.CallsTo("sendPhoto"))
-	h.press(lan, page2, "📎 NV 2")
+	h.press(lan, page2, "📎 Nhiệm vụ 2")
 	photos := h.srv.CallsTo("sendPhoto")
 	if len(photos) != before+1 || photos[len(photos)-1].Params["chat_id"] != itoa(lan.ID) {
 		t.Fatalf("evidence not sent again: %v", photos)

@@ -21,7 +21,7 @@ func TestTaskListPagesAndDetails(t *testing.T) {
 	h.clock.Set(time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)) // 03/12: tasks 1 and 2 are overdue, 3 is due today
 
 	list := one(t, h.say(lan, "/nhiemvu"))
-	contains(t, list, "Nhiệm vụ của Trường Tiểu học An Phú", "14 nhiệm vụ đang thực hiện",
+	contains(t, list, "Nhiệm vụ của Trường Tiểu học An Phú", "14 nhiệm vụ chưa hoàn thành",
 		"1. Nhiệm vụ thử số 1", "Hạn 01/12/2026 · quá hạn 2 ngày", "Hạn 03/12/2026 · đến hạn hôm nay", "Hạn 04/12/2026 · còn 1 ngày", "Chưa có báo cáo")
 	lacks(t, list, "Việc của trường khác", "7. Nhiệm vụ")
 	if _, ok := list.Button("1/3"); !ok {
@@ -52,7 +52,7 @@ func TestTaskListPagesAndDetails(t *testing.T) {
 		t.Fatalf("answer %+v", ans)
 	}
 	view = h.message(lan, list.MessageID)
-	contains(t, view, "đã bỏ theo dõi")
+	contains(t, view, "chưa theo dõi")
 	a13, _ := h.st.AssignmentBySeq(h.ctx, h.units["TH_A"].ID, 13)
 	if subs, _ := h.st.Subscribers(h.ctx, a13.ID); len(subs) != 0 {
 		t.Fatalf("still subscribed: %v", subs)
@@ -107,8 +107,10 @@ func TestHandOverToDeputy(t *testing.T) {
 		t.Fatalf("answer %q", ans.Text)
 	}
 	contains(t, h.message(lan, view.MessageID), "Phụ trách: Trần Văn Minh")
+	h.drain()
+	h.drain() // twice: still one message
 	told := h.srv.Sent(minh.ID)[before:]
-	contains(t, one(t, told), "Thầy/Cô Nguyễn Thị Lan đã phân công Thầy/Cô phụ trách nhiệm vụ 1: Kiểm tra nội bộ", "Hạn 20/12/2026")
+	contains(t, one(t, told), "Thầy/Cô được phân công phụ trách nhiệm vụ 1 của Trường Tiểu học An Phú: Kiểm tra nội bộ", "Hạn 20/12/2026")
 	if subs, _ := h.st.Subscribers(h.ctx, as[0].ID); len(subs) != 2 {
 		t.Fatalf("subscribers after hand-over: %v", subs)
 	}
@@ -209,6 +211,20 @@ func TestTaskLinks(t *testing.T) {
 	}
 	contains(t, one(t, h.say(lan, "/start nv"+itoa(mine[0].ID))), "Nhiệm vụ 1: Tập huấn chuyển đổi số", "Hạn 15/12/2026")
 	contains(t, one(t, h.say(hoa, "/start nv"+itoa(mine[0].ID))), vi.NotAllowed)
+	// The commune's officer sees the task and its reports, with nothing to do for the school;
+	// the other commune's officer sees nothing.
+	officer, other := h.user("Trần Văn", "Bình"), h.user("Phạm Văn", "Cường")
+	h.join(officer, "XA_A", storage.RoleSupervisor)
+	h.join(other, "XA_B", storage.RoleSupervisor)
+	h.say(lan, "/baocao 1 40% Đã lập danh sách giáo viên")
+	ro := one(t, h.say(officer, "/start nv"+itoa(mine[0].ID)))
+	contains(t, ro, "Tập huấn chuyển đổi số", "Trường Tiểu học An Phú", "40%", "Đã lập danh sách giáo viên")
+	if len(ro.Keyboard) != 1 || len(ro.Keyboard[0]) != 1 {
+		t.Fatalf("a supervisor got the school's buttons: %v", ro.Keyboard)
+	}
+	h.press(officer, ro, "Lịch sử")
+	contains(t, h.last(officer), "Đã lập danh sách giáo viên")
+	contains(t, one(t, h.say(other, "/start nv"+itoa(mine[0].ID))), vi.NotAllowed)
 	stranger := one(t, h.say(h.user("Người", "Lạ"), "/start nv"+itoa(mine[0].ID)))
 	if stranger.Text != vi.Stranger {
 		t.Fatalf("stranger: %q", stranger.PlainText())

@@ -37,10 +37,14 @@ func (t *turn) editCommand(args string, msg *models.Message) error {
 	if args = strings.TrimSpace(args); args != "" || len(evidenceOf(msg)) > 0 {
 		var c storage.Correction
 		if tok, rest := nextToken(args); tok != "" {
-			if p, isPct, ok := parsePercent(tok); ok && (isPct || strings.TrimSpace(rest) == "") {
+			switch p, isPct, ok := parsePercent(tok); {
+			case ok && (isPct || strings.TrimSpace(rest) == ""):
 				c.Progress, args = &p, strings.TrimSpace(rest)
-			} else if isPct {
+			case isPct:
 				t.send(t.m.ProgressInvalid, nil)
+				return nil
+			case ok:
+				t.send(t.m.EditNeedPercent, nil) // "90 Đã xong": the progress, or the text?
 				return nil
 			}
 		}

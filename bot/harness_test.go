@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nhacviec/bot/telegramtest"
+	"nhacviec/scheduler"
 	"nhacviec/storage"
 	"nhacviec/storage/storagetest"
 )
@@ -116,6 +117,18 @@ func (h *harness) step() {
 			// confirms the queue is empty.
 			continue
 		}
+	}
+}
+
+// drain sends what the outbox holds, as the scheduler's sender does in serve.
+func (h *harness) drain() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(h.ctx, 20*time.Second)
+	defer cancel()
+	s := scheduler.New(scheduler.Options{Store: h.st, Deliverer: h.bot, Now: h.clock.Now,
+		Rates: scheduler.Rates{PerSecond: 1000, PrivateGap: time.Millisecond, GroupGap: time.Millisecond}})
+	if err := s.DrainOutbox(ctx); err != nil {
+		h.t.Fatalf("drain: %v", err)
 	}
 }
 

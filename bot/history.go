@@ -12,7 +12,7 @@ import (
 )
 
 // historyPageSize is how many reports a page of /lichsu shows.
-const historyPageSize = 5
+const historyPageSize = 4
 
 // historyCommand is /lichsu [n]: the school's reports, or those of task n.
 func (t *turn) historyCommand(args string) error {
@@ -127,13 +127,13 @@ func (t *turn) historyEntry(r storage.Report, showSchool bool) string {
 	}
 	fmt.Fprintf(&sb, "\n📈 %d%%", r.Progress)
 	if r.Result != "" {
-		sb.WriteString(" — " + esc(clip(r.Result, 400)))
+		sb.WriteString(" — " + esc(clip(r.Result, 300)))
 	}
 	if r.Difficulties != "" {
-		sb.WriteString("\n⚠️ " + fmt.Sprintf(t.m.SummaryDifficulties, esc(clip(r.Difficulties, 250))))
+		sb.WriteString("\n⚠️ " + fmt.Sprintf(t.m.SummaryDifficulties, esc(clip(r.Difficulties, 200))))
 	}
 	if r.Proposals != "" {
-		sb.WriteString("\n💡 " + fmt.Sprintf(t.m.SummaryProposals, esc(clip(r.Proposals, 250))))
+		sb.WriteString("\n💡 " + fmt.Sprintf(t.m.SummaryProposals, esc(clip(r.Proposals, 200))))
 	}
 	if n := len(r.Evidence); n > 0 {
 		sb.WriteString("\n📎 " + fmt.Sprintf(t.m.FlowEvidenceCount, n))
@@ -207,7 +207,7 @@ func (b *Bot) sendEvidence(ctx context.Context, chatID int64, files []storage.Ev
 func (b *Bot) sendGroup(ctx context.Context, chatID int64, files []storage.Evidence) ([]int, error) {
 	c := b.api.client
 	var ids []int
-	err := retrying(ctx, func() error {
+	err := retrying(ctx, false, func() error {
 		if len(files) == 1 {
 			f := files[0]
 			var msg *models.Message

@@ -51,13 +51,33 @@ type catalog struct {
 	ReplyNeedsText, EditedMessageHint                                              string
 
 	// Corrections
-	EditNoReport, EditTooLate, EditTitle, EditChoose, EditChooseHint string
-	EditAskEvidence, Corrected, CorrectedShort, EditClosed           string
-	EditStillOpen                                                    string
+	EditNoReport, EditNeedPercent, EditTooLate, EditTitle, EditChoose, EditChooseHint string
+	EditAskEvidence, Corrected, CorrectedShort, EditClosed                            string
+	EditStillOpen                                                                     string
 
 	// History
 	HistoryTitle, HistoryTitleTask, HistoryEmpty, HistoryNumberSchoolsOnly string
 	Edited, NoEvidence, SendingEvidence, EvidenceOf                        string
+
+	// Directives and groups
+	CmdDirectives, CmdDirectivesDesc, Announce, AckAlready, AckNotRecipient        string
+	AckSchoolsOnly, Acked, BtnAck, BtnCadence, BtnContext                          string
+	BtnDirectives, BtnDue, BtnPublish, BtnPublishConfirm, BtnRecipients            string
+	BtnTaskList, BtnUp, CadenceOnce, CadenceWeekly, CadenceMonthly                 string
+	CadenceSemester, Citation, CitationShort, DirAcksTitle, DirAddedByOfficer      string
+	DirBadDate, DirBadNumber, DirBroken, DirCadenceAsk, DirCancelled               string
+	DirConfirm, DirContextHint, DirContextTitle, DirCounts, DirDownloadFailed      string
+	DirDueHint, DirDuePassed, DirEditHelp, DirEditHint, DirEmpty                   string
+	DirItemsTitle, DirListCounts, DirListEmpty, DirListTitle, DirMoreTasks         string
+	DirNeedDue, DirNeedItems, DirNeedRecipients, DirNoContext, DirNoDue            string
+	DirNoItems, DirNoSuchItem, DirNotChosen, DirNumberInvalid, DirPickHint         string
+	DirPickTitle, DirPicked, DirPickedSchools, DirPublished, DirPublishedOn        string
+	DirPublishedShort, DirReading, DirScanned, DirSchoolYear, DirStillOpen         string
+	DirTasksTitle, DirTooLarge, DirTruncated, DirUnsupported, DirUntitled          string
+	GroupButtonsInGroups, GroupHello, HelpPublishing, LevelPreschool, LevelPrimary string
+	LevelLowerSec, LevelUpperSec, LevelMulti, LevelContinuing, LinkChoose          string
+	LinkInGroups, LinkNoUnit, LinkOfficersOnly, Linked, LinkedShort                string
+	NoticeDirective, NoticeTask, NoticeFooter                                      string
 
 	// Buttons
 	BtnReport, BtnHistory, BtnFollow, BtnUnfollow, BtnHandOver, BtnTakeBack string

@@ -298,6 +298,13 @@ func (t *turn) resumeFlow(conv storage.Conversation) error {
 	if conv.Flow == flowEdit {
 		return t.resumeEdit(conv)
 	}
+	if conv.Flow == flowDirective {
+		d, err := loadDirectiveDraft(conv)
+		if err != nil {
+			return err
+		}
+		return t.showDraft(&conv, d, true)
+	}
 	d, err := loadDraft(conv)
 	if err != nil {
 		return err
@@ -319,9 +326,12 @@ func (t *turn) cancelFlow() error {
 		return err
 	}
 	t.clearKeyboard(conv.MessageID)
-	if conv.Flow == flowEdit {
+	switch conv.Flow {
+	case flowEdit:
 		t.send(t.m.EditClosed, nil)
-	} else {
+	case flowDirective:
+		t.send(t.m.DirCancelled, nil)
+	default:
 		t.send(t.m.ReportCancelled, nil)
 	}
 	return nil
@@ -464,14 +474,15 @@ func (t *turn) reportSummary(a storage.Assignment, progress int, result, difficu
 		sb.WriteString(" — " + esc(a.Unit.Name))
 	}
 	fmt.Fprintf(&sb, "\n📈 %s %d%%", progressBar(progress), progress)
+	// Clipped so that a summary always fits one message, even one that is edited in place.
 	if result != "" {
-		sb.WriteString("\n📝 " + fmt.Sprintf(t.m.SummaryResult, esc(result)))
+		sb.WriteString("\n📝 " + fmt.Sprintf(t.m.SummaryResult, esc(clip(result, 1200))))
 	}
 	if difficulties != "" {
-		sb.WriteString("\n⚠️ " + fmt.Sprintf(t.m.SummaryDifficulties, esc(difficulties)))
+		sb.WriteString("\n⚠️ " + fmt.Sprintf(t.m.SummaryDifficulties, esc(clip(difficulties, 600))))
 	}
 	if proposals != "" {
-		sb.WriteString("\n💡 " + fmt.Sprintf(t.m.SummaryProposals, esc(proposals)))
+		sb.WriteString("\n💡 " + fmt.Sprintf(t.m.SummaryProposals, esc(clip(proposals, 600))))
 	}
 	if files > 0 {
 		sb.WriteString("\n📎 " + fmt.Sprintf(t.m.FlowEvidenceCount, files))
@@ -481,8 +492,11 @@ func (t *turn) reportSummary(a storage.Assignment, progress int, result, difficu
 
 // continueFlow feeds a typed message (or a file) to the open flow.
 func (t *turn) continueFlow(conv storage.Conversation, msg *models.Message) error {
-	if conv.Flow == flowEdit {
+	switch conv.Flow {
+	case flowEdit:
 		return t.continueEdit(conv, msg)
+	case flowDirective:
+		return t.continueDirective(conv, msg)
 	}
 	d, err := loadDraft(conv)
 	if err != nil {
@@ -663,6 +677,11 @@ func (t *turn) onFlowButton(c callback) error {
 	case "ok":
 		return t.submitDraft(conv, d)
 	case "kp":
+		if p := d.PendingDraft; p != nil && len(p.Evidence) > 0 {
+			// Nothing sent is lost: the files of the request set aside join this report.
+			room := maxEvidence - len(d.Evidence)
+			d.Evidence = append(d.Evidence, p.Evidence[:min(len(p.Evidence), max(room, 0))]...)
+		}
 		d.Step, d.PendingDraft, d.PendingEdit = d.ResumeStep, nil, false
 		if d.Step == "" {
 			d.Step = d.next()
@@ -756,8 +775,9 @@ func (t *turn) offerTextAsReport(text string) error {
 		return nil
 	}
 	d := reportDraft{Result: strings.TrimSpace(text)}
-	if line, problem := parseReportLine(text); problem == "" && line.seq != 0 {
-		// "3 80% Đã tập huấn…" typed without the command.
+	if line, problem := parseReportLine(text); problem == "" && line.seq != 0 && line.progress != nil {
+		// "3 80% Đã tập huấn…" typed without the command. Without a percentage a leading
+		// number is part of the text ("45 giáo viên đã…").
 		a, ok, err := t.assignmentBySeq(line.seq)
 		if err != nil || !ok {
 			return err

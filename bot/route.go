@@ -13,12 +13,17 @@ import (
 
 // route decides what an update is and who may do what with it.
 func (b *Bot) route(t *turn) error {
-	if t.from == nil || t.from.IsBot {
-		return nil // channel posts and service messages are not for us
-	}
 	if t.upd.MyChatMember != nil {
 		b.log.Info("the bot's membership in a chat changed", "chat_id", t.chat.ID, "status", t.upd.MyChatMember.NewChatMember.Type)
-		return nil
+		return t.onMembership()
+	}
+	if msg := t.upd.Message; msg != nil && t.chat.Type != models.ChatTypePrivate {
+		if done, err := t.onGroupService(msg); done || err != nil {
+			return err
+		}
+	}
+	if t.from == nil || t.from.IsBot {
+		return nil // channel posts and service messages are not for us
 	}
 	m, err := t.st.MemberByTelegramID(t.ctx, t.from.ID)
 	switch {
@@ -92,25 +97,6 @@ func (t *turn) stranger() error {
 	return nil
 }
 
-// inGroup answers in group chats. Until a group is linked to a unit, the bot says nothing there
-// about tasks or people; a command of ours gets a pointer to the private chat.
-func (t *turn) inGroup() error {
-	if t.upd.CallbackQuery != nil {
-		t.answer("", false)
-		return nil
-	}
-	if t.upd.Message == nil {
-		return nil
-	}
-	text, entities := textOf(t.upd.Message)
-	cmd, ok := parseCommand(text, entities, t.b.username)
-	if !ok || !cmd.known() {
-		return nil
-	}
-	t.send(t.m.GroupUsePrivate, rows([]button{{Text: t.m.BtnOpenPrivate, URL: "https://t.me/" + t.b.username}}))
-	return nil
-}
-
 // onMessage handles a member's message in the private chat.
 func (t *turn) onMessage() error {
 	msg := t.upd.Message
@@ -129,20 +115,26 @@ func (t *turn) onMessage() error {
 			return err
 		}
 	}
-	if r := msg.ReplyToMessage; r != nil && r.From != nil && r.From.ID == t.b.api.client.ID() {
+	conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
+	hasFlow := err == nil
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	// A reply to a message about a task reports on it — unless it answers the open flow's own
+	// question, which names the task too.
+	if r := msg.ReplyToMessage; r != nil && r.From != nil && r.From.ID == t.b.api.client.ID() && !(hasFlow && int64(r.ID) == conv.MessageID) {
 		if id, ok := t.linkedTask(r); ok {
 			return t.reportFromReply(id, msg)
 		}
 	}
-	conv, err := t.st.Conversation(t.ctx, t.chat.ID, t.from.ID)
-	switch {
-	case err == nil:
+	if hasFlow {
 		return t.continueFlow(conv, msg)
-	case !errors.Is(err, storage.ErrNotFound):
-		return err
 	}
 	if storage.LooksLikeInviteCode(strings.TrimSpace(text)) {
 		return t.redeem(text)
+	}
+	if t.wantsDirective(msg) {
+		return t.startDirective(msg)
 	}
 	if len(evidenceOf(msg)) > 0 {
 		return t.startReport(reportDraft{Evidence: evidenceOf(msg), Caption: msg.Caption}, msg)
@@ -162,10 +154,19 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 	switch cmd.Name {
 	case "start":
 		if id, ok := taskPayload(cmd.Args); ok {
-			a, allowed, err := t.assignmentFor(id, t.canReport)
-			if err != nil || !allowed {
-				t.denyOrSay()
+			a, found, err := t.assignmentFor(id, func(storage.Assignment) bool { return true })
+			if err != nil {
 				return err
+			}
+			allowed := false
+			if found {
+				if allowed, err = t.canView(a); err != nil {
+					return err
+				}
+			}
+			if !allowed {
+				t.denyOrSay()
+				return nil
 			}
 			return t.showTask(a)
 		}
@@ -192,6 +193,15 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 		return t.editCommand(cmd.Args, msg)
 	case "huy":
 		return t.cancelFlow()
+	case "vanban":
+		if msg.Document != nil && t.canPublish() {
+			return t.startDirective(msg)
+		}
+		err = t.directivesCommand(cmd.Args)
+		showOnly = true
+	case "lienket":
+		t.send(t.m.LinkInGroups, nil)
+		showOnly = true
 	default:
 		t.send(t.m.UnknownCommand, nil)
 		showOnly = true
@@ -211,9 +221,12 @@ func (t *turn) remindOpenFlow() error {
 	case err != nil:
 		return err
 	}
-	if conv.Flow == flowEdit {
+	switch conv.Flow {
+	case flowEdit:
 		t.send(t.m.EditStillOpen, nil)
-	} else {
+	case flowDirective:
+		t.send(t.m.DirStillOpen, nil)
+	default:
 		t.send(t.m.ReportStillOpen, nil)
 	}
 	return nil
@@ -233,6 +246,13 @@ func (t *turn) onCallback() error {
 		return t.onHistoryButton(c)
 	case "l":
 		return t.onLanguageButton(c)
+	case "d":
+		return t.onDirectiveButton(c)
+	case "v":
+		return t.onDirectivesButton(c)
+	case "a", "g":
+		t.answer(t.m.GroupButtonsInGroups, false)
+		return nil
 	}
 	t.answer(t.m.ButtonExpired, false)
 	return nil
@@ -308,8 +328,11 @@ func (t *turn) roleName(r storage.Role) string {
 
 // helpText lists what the member can do, by role.
 func (t *turn) helpText() string {
-	if t.hasSchool() {
+	switch {
+	case t.hasSchool() && t.canPublish():
+		return t.m.HelpSchool + "\n\n" + t.m.HelpPublishing
+	case t.hasSchool():
 		return t.m.HelpSchool
 	}
-	return t.m.HelpSupervisor
+	return t.m.HelpSupervisor + "\n\n" + t.m.HelpPublishing
 }

@@ -115,10 +115,17 @@ func (t *turn) taskLine(a storage.Assignment) string {
 func (t *turn) showTask(a storage.Assignment) error {
 	var sb strings.Builder
 	sb.WriteString(t.taskHeader(a))
-	if t.manySchools() {
+	if t.manySchools() || !t.canReport(a) {
 		sb.WriteString("\n🏫 " + esc(a.Unit.Name))
 	}
-	if a.Task.Body != "" {
+	cite, err := t.citationText(a.Task)
+	if err != nil {
+		return err
+	}
+	if cite != "" {
+		sb.WriteString("\n📚 " + cite)
+	}
+	if a.Task.Body != "" && a.Task.Body != a.Task.Title {
 		sb.WriteString("\n\n" + esc(clip(a.Task.Body, 1500)))
 	}
 	sb.WriteString("\n\n⏰ " + t.dueText(a))
@@ -138,6 +145,12 @@ func (t *turn) showTask(a storage.Assignment) error {
 	}
 	if a.Assignee != nil {
 		sb.WriteString("\n👤 " + fmt.Sprintf(t.m.AssigneeIs, esc(a.Assignee.Name())))
+	}
+	if !t.canReport(a) {
+		// A supervisor looking at a school's task: what it stands at and its reports, nothing to
+		// do on the school's behalf.
+		t.show(sb.String(), rows([]button{btn(t.m.BtnHistory, "h", "l", a.ID, 0)}))
+		return nil
 	}
 	following, err := t.following(a.ID)
 	if err != nil {
@@ -292,10 +305,14 @@ func (t *turn) handOver(a storage.Assignment, deputyID int64) error {
 		if err := t.st.SetAssignee(t.ctx, a.ID, &d.ID); err != nil {
 			return err
 		}
+		// The deputy hears of it through the outbox, in the same transaction: never lost, never
+		// twice, and paced with everything else the bot sends on its own.
+		err = t.st.Enqueue(t.ctx, []storage.OutboxMessage{{Kind: storage.KindTaskHandover, ChatID: d.TelegramID,
+			MemberID: &d.ID, RefID: a.ID, Key: fmt.Sprintf("%s:%d:%d", storage.KindTaskHandover, a.ID, t.upd.ID)}})
+		if err != nil {
+			return err
+		}
 		t.answer(fmt.Sprintf(t.m.HandedOver, d.Name()), false)
-		dm := catalogFor(d.Language)
-		t.sendTo(d.TelegramID, fmt.Sprintf(dm.YouWereAssigned, esc(t.member.Name()), t.taskLink(a.ID), a.Seq, esc(a.Task.Title), a.Due.Format()),
-			rows([]button{btn(dm.BtnOpenTask, "t", "v", a.ID), btn(dm.BtnReport, "r", "s", a.ID)}))
 	}
 	a, err := t.st.AssignmentByID(t.ctx, a.ID)
 	if err != nil {

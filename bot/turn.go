@@ -42,8 +42,9 @@ type outgoing struct {
 	callback  string // answer: the callback query id
 	alert     bool
 	media     []storage.Evidence
-	confirms  *storage.Report                // the report a sent message confirms, remembered to update it
-	after     func(b *Bot, sent []int) error // run after delivery with the ids of the messages sent
+	confirms  *storage.Report                   // the report a sent message confirms, remembered to update it
+	after     func(b *Bot, sent []int) error    // run after delivery with the ids of the messages sent
+	work      func(ctx context.Context, b *Bot) // outWork: slow work that must not hold the transaction
 }
 
 type outKind int
@@ -54,6 +55,7 @@ const (
 	outAnswer
 	outMedia
 	outClear // remove the buttons of a message
+	outWork  // run work (a download, say) after the transaction
 )
 
 // send queues a message to the chat of the update.
@@ -177,9 +179,12 @@ func (b *Bot) newTurn(ctx context.Context, tx *storage.Store, upd *models.Update
 		t.from, t.chat = upd.EditedMessage.From, upd.EditedMessage.Chat
 	case upd.CallbackQuery != nil:
 		t.from = &upd.CallbackQuery.From
-		if m := upd.CallbackQuery.Message.Message; m != nil {
-			t.chat = m.Chat
-		} else {
+		switch m := upd.CallbackQuery.Message; {
+		case m.Message != nil:
+			t.chat = m.Message.Chat
+		case m.InaccessibleMessage != nil && m.InaccessibleMessage.Chat.ID != 0:
+			t.chat = m.InaccessibleMessage.Chat
+		default:
 			t.chat = models.Chat{ID: upd.CallbackQuery.From.ID, Type: models.ChatTypePrivate}
 		}
 	case upd.MyChatMember != nil:
@@ -215,6 +220,10 @@ func (b *Bot) flush(ctx context.Context, t *turn) {
 	}
 	var refs []storage.MessageRef
 	for _, o := range t.outs {
+		if o.kind == outWork {
+			o.work(ctx, b)
+			continue
+		}
 		ids, err := b.deliver(ctx, o)
 		if err != nil {
 			b.log.Warn("cannot send a reply", "method", o.kind.String(), "chat_id", o.chatID, "err", err)
@@ -255,7 +264,7 @@ func (b *Bot) deliver(ctx context.Context, o outgoing) ([]int, error) {
 		return b.sendText(ctx, o)
 	}
 	var ids []int
-	err := retrying(ctx, func() error {
+	err := retrying(ctx, true, func() error {
 		var err error
 		ids, err = b.deliverOnce(ctx, o)
 		return err
@@ -263,7 +272,9 @@ func (b *Bot) deliver(ctx context.Context, o outgoing) ([]int, error) {
 	return ids, err
 }
 
-func retrying(ctx context.Context, call func() error) error {
+// retrying makes a call again when Telegram said to wait (429) and, with gateway, after a 502–504
+// (for calls that may safely run twice: edits, answers).
+func retrying(ctx context.Context, gateway bool, call func() error) error {
 	for attempt := 0; ; attempt++ {
 		err := call()
 		if err == nil || attempt >= 3 {
@@ -277,7 +288,7 @@ func retrying(ctx context.Context, call func() error) error {
 			if wait > 30*time.Second {
 				return err // the outbox (proactive messages) deals with long bans; a reply this late is useless
 			}
-		case isGatewayError(err):
+		case gateway && isGatewayError(err):
 			wait = time.Duration(attempt+1) * 500 * time.Millisecond
 		default:
 			return err
@@ -302,7 +313,12 @@ func (b *Bot) deliverOnce(ctx context.Context, o outgoing) ([]int, error) {
 		_, err := c.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: o.callback, Text: clip(o.text, 200), ShowAlert: o.alert})
 		return nil, b.api.redact(err)
 	case outEdit:
-		p := &tg.EditMessageTextParams{ChatID: o.chatID, MessageID: o.messageID, Text: o.text, ParseMode: models.ParseModeHTML,
+		// A message edited in place cannot be split: keep what fits (views are built to fit).
+		text := o.text
+		if parts := splitMessage(text, maxMessageLen); len(parts) > 1 {
+			text = strings.TrimRight(parts[0], "\n") + "\n…"
+		}
+		p := &tg.EditMessageTextParams{ChatID: o.chatID, MessageID: o.messageID, Text: text, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview()}
 		if o.kb != nil {
 			p.ReplyMarkup = o.kb
@@ -313,7 +329,7 @@ func (b *Bot) deliverOnce(ctx context.Context, o outgoing) ([]int, error) {
 			return []int{o.messageID}, nil
 		case strings.Contains(err.Error(), "message is not modified"):
 			return []int{o.messageID}, nil
-		case errors.Is(err, tg.ErrorBadRequest) && len(o.text) <= maxMessageLen:
+		case errors.Is(err, tg.ErrorBadRequest):
 			// Too old to edit, or deleted: send it as a new message instead.
 			o.kind = outSend
 			return b.sendText(ctx, o)
@@ -341,7 +357,8 @@ func (b *Bot) sendText(ctx context.Context, o outgoing) ([]int, error) {
 		if i == len(parts)-1 && o.kb != nil {
 			p.ReplyMarkup = o.kb
 		}
-		err := retrying(ctx, func() error {
+		// Only a 429 is retried: after a 5xx or a timeout Telegram may have sent the message.
+		err := retrying(ctx, false, func() error {
 			msg, err := b.api.client.SendMessage(ctx, p)
 			if err == nil {
 				ids = append(ids, msg.ID)

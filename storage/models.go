@@ -245,6 +245,7 @@ const (
 	KindTaskNotice        = "task.notice"        // to a head: a new task for the school
 	KindDirectiveNotice   = "directive.notice"   // to a head: the tasks a directive gives the school
 	KindDirectiveAnnounce = "directive.announce" // to a group: a directive was published
+	KindTaskHandover      = "task.handover"      // to a deputy: the head put them in charge of a task
 )
 
 // Assignment is one task given to one school. Seq is the task's short number in that school: it is

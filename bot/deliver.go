@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"nhacviec/storage"
+)
+
+// Deliver renders and sends a queued message (a new task, a published directive, an
+// announcement). The scheduler calls it, paced; its errors say whether to wait, follow a group
+// that moved, give up, or try again later.
+func (b *Bot) Deliver(ctx context.Context, m storage.OutboxMessage) (int64, error) {
+	text, kb, err := b.render(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	if text == "" {
+		return 0, nil // nothing left to say (the member left the school): settled
+	}
+	ids, err := b.sendText(ctx, outgoing{kind: outSend, chatID: m.ChatID, text: text, kb: kb})
+	if err != nil {
+		return 0, classify(err)
+	}
+	return int64(ids[len(ids)-1]), nil
+}
+
+// render writes a queued message in its recipient's language.
+func (b *Bot) render(ctx context.Context, m storage.OutboxMessage) (string, *keyboard, error) {
+	t := &turn{ctx: ctx, b: b, st: b.st, now: b.now(), m: &vi, chat: chatFor(m.ChatID)}
+	if m.MemberID != nil {
+		member, err := b.st.MemberByID(ctx, *m.MemberID)
+		if isNotFound(err) {
+			return "", nil, nil
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		t.member, t.m = &member, catalogFor(member.Language)
+	}
+	switch m.Kind {
+	case storage.KindTaskNotice, storage.KindDirectiveNotice:
+		return t.noticeText(m)
+	case storage.KindDirectiveAnnounce:
+		return t.announcement(m.RefID)
+	case storage.KindTaskHandover:
+		return t.handoverText(m.RefID)
+	}
+	return "", nil, permanent{fmt.Errorf("bot: unknown message kind %q", m.Kind)}
+}
+
+// noticeText lists a head's new tasks.
+func (t *turn) noticeText(m storage.OutboxMessage) (string, *keyboard, error) {
+	items, err := t.st.NoticeItems(t.ctx, m.Kind, m.RefID, t.member.ID)
+	if err != nil || len(items) == 0 {
+		return "", nil, err
+	}
+	var sb strings.Builder
+	if m.Kind == storage.KindDirectiveNotice {
+		d, err := t.st.DirectiveOf(t.ctx, items[0].Task)
+		if err != nil {
+			return "", nil, err
+		}
+		name, title := "", ""
+		if d != nil {
+			name, title = d.Name(), d.Title
+		}
+		fmt.Fprintf(&sb, t.m.NoticeDirective, esc(name), esc(clip(oneLine(title), 300)), len(items))
+	} else {
+		fmt.Fprintf(&sb, t.m.NoticeTask, len(items))
+	}
+	for _, a := range items {
+		fmt.Fprintf(&sb, "\n\n<a href=\"%s\"><b>%d.</b></a> %s", t.taskLink(a.ID), a.Seq, esc(clip(oneLine(a.Task.Title), 200)))
+		if t.manySchools() {
+			sb.WriteString(" <i>(" + esc(a.Unit.Name) + ")</i>")
+		}
+		sb.WriteString("\n    ⏰ " + t.dueText(a))
+		if a.Task.Citation != "" {
+			sb.WriteString(" · " + fmt.Sprintf(t.m.CitationShort, esc(a.Task.Citation)))
+		}
+	}
+	sb.WriteString("\n\n" + t.m.NoticeFooter)
+	return sb.String(), rows([]button{btn(t.m.BtnTaskList, "t", "l", 0)}), nil
+}
+
+// handoverText tells a deputy that they are in charge of a task, unless the head has since
+// taken it back.
+func (t *turn) handoverText(assignmentID int64) (string, *keyboard, error) {
+	a, err := t.st.AssignmentByID(t.ctx, assignmentID)
+	if isNotFound(err) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	if a.AssigneeID == nil || *a.AssigneeID != t.member.ID {
+		return "", nil, nil
+	}
+	text := fmt.Sprintf(t.m.YouWereAssigned, t.taskLink(a.ID), a.Seq, esc(a.Unit.Name), esc(clip(oneLine(a.Task.Title), 300)), a.Due.Format())
+	return text, rows([]button{btn(t.m.BtnOpenTask, "t", "v", a.ID), btn(t.m.BtnReport, "r", "s", a.ID)}), nil
+}
+
+// announcement tells a group about a published directive, with a button to acknowledge it.
+func (t *turn) announcement(directiveID int64) (string, *keyboard, error) {
+	sum, err := t.st.DirectiveByID(t.ctx, directiveID, nil, true)
+	if isNotFound(err) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	tasks, err := t.st.DirectiveTasks(t.ctx, directiveID)
+	if err != nil {
+		return "", nil, err
+	}
+	var first storage.Date
+	for _, tk := range tasks {
+		if first.IsZero() || tk.Due.Before(first) {
+			first = tk.Due
+		}
+	}
+	d := sum.Directive
+	text := fmt.Sprintf(t.m.Announce, esc(d.Name()), esc(clip(oneLine(d.Title), 300)), sum.Tasks, sum.Schools, first.Format())
+	kb := rows(
+		[]button{btn(t.m.BtnAck, "a", directiveID)},
+		[]button{{Text: t.m.BtnOpenPrivate, URL: "https://t.me/" + t.b.username}},
+	)
+	return text, kb, nil
+}
+
+// The errors Deliver returns, by what the sender should do.
+type (
+	retryAfter struct {
+		error
+		wait time.Duration
+	}
+	migrated struct {
+		error
+		to int64
+	}
+	permanent struct{ error }
+)
+
+func (e retryAfter) RetryAfter() time.Duration { return e.wait }
+func (e migrated) MigrateTo() int64            { return e.to }
+func (e permanent) Permanent() bool            { return true }
+func (e retryAfter) Unwrap() error             { return e.error }
+func (e migrated) Unwrap() error               { return e.error }
+func (e permanent) Unwrap() error              { return e.error }
+
+// classify says what a Telegram error means for a queued message.
+func classify(err error) error {
+	var tooMany *tg.TooManyRequestsError
+	var moved *tg.MigrateError
+	switch {
+	case errors.As(err, &tooMany):
+		return retryAfter{err, time.Duration(max(tooMany.RetryAfter, 1)) * time.Second}
+	case errors.As(err, &moved):
+		return migrated{err, int64(moved.MigrateToChatID)}
+	case errors.Is(err, tg.ErrorForbidden), errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorNotFound):
+		return permanent{err}
+	}
+	return err
+}
+
+// chatFor is the chat a queued message goes to: a person's private chat, or a group.
+func chatFor(id int64) models.Chat {
+	if id < 0 {
+		return models.Chat{ID: id, Type: models.ChatTypeSupergroup}
+	}
+	return models.Chat{ID: id, Type: models.ChatTypePrivate}
+}
