@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"nhacviec/directive/directivetest"
 )
 
 // The parser never panics and finishes in bounded time for any input up to 1 MB, whatever it
@@ -21,8 +23,8 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add("doc.txt", []byte("I. A\n\nII. B\n\n1.1. c\n\n- d\n\n+ e\n\nĐiều 1. f\n\nC. g\n\na) h\n\n1. i: j; k; l"))
-	f.Add("doc.docx", buildDOCX(f, []docxPara{{text: "A", numID: 1}, {text: "B", numID: 1, ilvl: 1}}, [][]string{{"1", "x"}}))
-	f.Add("doc.pdf", buildPDF(f, []string{"CHỈ THỊ", "", "1. Một", "2. Hai"}))
+	f.Add("doc.docx", directivetest.DOCX([]directivetest.Para{{Text: "A", NumID: 1}, {Text: "B", NumID: 1, Ilvl: 1}}, [][]string{{"1", "x"}}))
+	f.Add("doc.pdf", directivetest.PDF([]string{"CHỈ THỊ", "", "1. Một", "2. Hai"}))
 	f.Add("x", []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>"))
 	f.Add("doc.txt", []byte(strings.Repeat("I. ", 1000)))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
