@@ -155,15 +155,40 @@ func TestMarkers(t *testing.T) {
 		{"Điều 3. Hiệu lực", styleDieu, "Điều 3"},
 		{"PHẦN II. NHIỆM VỤ", stylePart, "Phần II"},
 		{"A. ĐÁNH GIÁ", styleUpper, "A"},
+		{"V/ KẾT QUẢ", styleRoman, "V"},
 	} {
 		m, ok := parseMarker(tc.in)
 		if !ok || m.style != tc.style || m.label != tc.label {
 			t.Errorf("%q: %+v %v", tc.in, m, ok)
 		}
 	}
-	for _, no := range []string{"2.500 giáo viên được tập huấn", "10/2026 hoàn thành", "Internet", "I", "-", "Ivan"} {
+	for _, no := range []string{"2.500 giáo viên được tập huấn", "10/2026 hoàn thành", "Internet", "I", "-", "Ivan", "V/v báo cáo công tác phòng chống bão lũ", "V/V: triển khai"} {
 		if _, ok := parseMarker(no); ok {
 			t.Errorf("%q read as a marker", no)
 		}
+	}
+}
+
+// A công văn names its subject "V/v …": that is its title, not a heading V.
+func TestSubjectLine(t *testing.T) {
+	d := ParseText("SỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 12/CV-SGDĐT\nV/v báo cáo công tác phòng chống bão lũ\n" +
+		"Sở đề nghị các đơn vị thực hiện:\n1. Rà soát cơ sở vật chất.\n2. Báo cáo thiệt hại.")
+	if d.Title != "V/v báo cáo công tác phòng chống bão lũ" || d.Number != "12/CV-SGDĐT" {
+		t.Fatalf("title %q, number %q", d.Title, d.Number)
+	}
+	var cites []string
+	for _, it := range d.Tasks() {
+		cites = append(cites, it.Citation)
+	}
+	if strings.Join(cites, " ") != "1 2" {
+		t.Fatalf("citations %v", cites)
+	}
+}
+
+// A heading without a title line: the first numbered item is a task, not the title.
+func TestNoTitleLine(t *testing.T) {
+	d := ParseText("CHỈ THỊ\nSố: 3/CT-SGDĐT\n1. Tổ chức sinh hoạt chuyên môn theo cụm trường.\n2. Báo cáo kết quả về Sở.")
+	if d.Kind != "Chỉ thị" || d.Number != "3/CT-SGDĐT" || d.Title != "" || len(d.Tasks()) != 2 {
+		t.Fatalf("%+v, %d tasks", d, len(d.Tasks()))
 	}
 }

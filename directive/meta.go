@@ -31,6 +31,10 @@ var (
 	issued        = regexp.MustCompile(`(?i)ban hành\s+(chỉ thị|kế hoạch|công văn|quyết định|thông báo|hướng dẫn|nghị quyết|chương trình|đề án|công điện)(?:\s+số\s+([0-9]+[^\s,;]*))?(?:\s+ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}))?`)
 	issuerPhrase  = regexp.MustCompile(`((?:Chủ tịch\s+)?(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Sở Giáo dục và Đào tạo|Sở GD&ĐT|Sở GD-ĐT|Sở GDĐT|Phòng Giáo dục và Đào tạo|Phòng GD&ĐT|Phòng GD-ĐT|Bộ Giáo dục và Đào tạo)(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?:\s+[A-ZĐÂĂÊÔƠƯ][\p{L}]*)*)?)\s+(?:vừa\s+|đã\s+)?(?:ban hành|yêu cầu|chỉ đạo)`)
 	schoolYear    = regexp.MustCompile(`(?i)năm học\s+(\d{4})\s*[-–]\s*(\d{4})`)
+	// subjectLine is a công văn's subject, "V/v báo cáo …" (về việc), which stands for its title.
+	subjectLine = regexp.MustCompile(`^[Vv]\s*/\s*[Vv][\s.:]+(\S.*)$`)
+	// numberOnly is a line that holds nothing but the document's number.
+	numberOnly = regexp.MustCompile(`(?i)^số\s*[:.]?\s*\d+[^\s,;]*\s*$`)
 )
 
 // header takes the metadata lines off the top of the paragraphs — national motto, issuer,
@@ -53,9 +57,11 @@ func header(ps []string, d *Document) []string {
 		case kinds[lower] != "" && d.Kind == "":
 			d.Kind = kinds[lower]
 			titleNext = true
-		case titleNext:
+		case titleNext && !startsMarker(p):
 			d.Title = p
 			titleNext = false
+		case subjectLine.MatchString(p) && d.Title == "":
+			d.Title = strings.TrimSpace(p)
 		case d.Title == "" && d.Kind == "" && !startsMarker(p) && utf8.RuneCountInString(p) < 250 && !endsSentence(p):
 			if isAllCaps(p) && len(strings.Fields(p)) <= 5 {
 				continue // a web page's section, like "GIÁO DỤC-Y TẾ"

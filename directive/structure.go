@@ -68,7 +68,7 @@ func parseMarker(p string) (marker, bool) {
 		m.label = "Điều " + m.label
 		return m, true
 	}
-	if m, ok := try(romanRE, styleRoman); ok && romanOK.MatchString(m.label) && startsText(m.rest) {
+	if m, ok := try(romanRE, styleRoman); ok && romanOK.MatchString(m.label) && startsText(m.rest) && !subjectLine.MatchString(p) {
 		return m, true
 	}
 	if m, ok := try(arabicRE, styleArabic); ok && startsText(m.rest) {

@@ -65,12 +65,15 @@ func collapseSpaces(s string) string {
 // word cannot end a phrase; without one (a wrapped line, as text taken from a PDF often is)
 // whenever prev is a body paragraph.
 func continues(prev, line string, afterBlank bool) bool {
-	if startsMarker(line) {
+	if startsMarker(line) || subjectLine.MatchString(line) || numberOnly.MatchString(line) {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(line)
 	if unicode.IsLower(r) {
 		return true // "…năm học 2021-2022;" / "chuẩn bị các điều kiện…": no paragraph starts in lower case
+	}
+	if numberOnly.MatchString(prev) || (subjectLine.MatchString(prev) && !endsWithFunctionWord(prev)) {
+		return false // the header's lines stand alone, even in a text pasted without blank lines
 	}
 	if endsSentence(prev) {
 		return false

@@ -53,6 +53,9 @@ func TestPublishDirective(t *testing.T) {
 		}
 		// The heads follow the new tasks; Lan's message lists her two schools' tasks.
 		a := storagetest.Must(s.AssignmentBySeq(ctx, u["THCS_A"].ID, 1))(t)
+		if a.Task.DirectiveID == nil || *a.Task.DirectiveID != pub.Directive.ID || a.Task.Citation != "¶2.1" || a.Task.Cadence != storage.CadenceMonthly {
+			t.Fatalf("an assignment's task lost where it came from: %+v", a.Task)
+		}
 		if subs := storagetest.Must(s.Subscribers(ctx, a.ID))(t); len(subs) != 1 || subs[0].ID != hoa.ID {
 			t.Fatalf("subscribers: %v", subs)
 		}

@@ -195,3 +195,10 @@ func wrap(op string, err error) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Count counts the rows of a model's table (a pointer to a model, such as &Task{}).
+func (s *Store) Count(ctx context.Context, model any) (int64, error) {
+	var n int64
+	err := s.q(ctx).Model(model).Count(&n).Error
+	return n, wrap("count", err)
+}

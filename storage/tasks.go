@@ -210,7 +210,7 @@ func (s *Store) assignment(ctx context.Context, op, where string, args ...any) (
 	var a Assignment
 	rows, err := s.q(ctx).Raw(`SELECT a.id, a.task_id, a.unit_id, a.seq, a.due, a.assignee_id, a.progress, a.last_report_id,
 		a.last_report_at, a.completed_at, a.created_at,
-		t.title, t.body, t.due, t.created_at,
+		t.title, t.body, t.due, t.created_at, t.directive_id, t.citation, t.cadence,
 		u.code, u.name, u.kind, u.parent_id, u.level, u.task_seq, u.created_at, u.updated_at
 		FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id
 		WHERE `+where, args...).Rows()
@@ -224,17 +224,20 @@ func (s *Store) assignment(ctx context.Context, op, where string, args ...any) (
 		}
 		return a, wrap(op, ErrNotFound)
 	}
-	var assignee, lastReport, parent sql.NullInt64
+	var assignee, lastReport, parent, directive sql.NullInt64
 	var lastAt, completedAt sql.NullTime
 	err = rows.Scan(&a.ID, &a.TaskID, &a.UnitID, &a.Seq, &a.Due, &assignee, &a.Progress, &lastReport,
 		&lastAt, &completedAt, &a.CreatedAt,
-		&a.Task.Title, &a.Task.Body, &a.Task.Due, &a.Task.CreatedAt,
+		&a.Task.Title, &a.Task.Body, &a.Task.Due, &a.Task.CreatedAt, &directive, &a.Task.Citation, &a.Task.Cadence,
 		&a.Unit.Code, &a.Unit.Name, &a.Unit.Kind, &parent, &a.Unit.Level, &a.Unit.TaskSeq, &a.Unit.CreatedAt, &a.Unit.UpdatedAt)
 	if err != nil {
 		return a, wrap(op, err)
 	}
 	_ = rows.Close()
 	a.Task.ID, a.Unit.ID = a.TaskID, a.UnitID
+	if directive.Valid {
+		a.Task.DirectiveID = &directive.Int64
+	}
 	if parent.Valid {
 		a.Unit.ParentID = &parent.Int64
 	}
