@@ -29,23 +29,8 @@ func taskCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if len(codes) == 0 {
 			problems = append(problems, fmt.Sprintf(e.tx.Required, "--assign"))
 		}
-		var lv []storage.Level
-		for _, l := range splitList(*levels) {
-			if !storage.Level(l).Valid() {
-				problems = append(problems, fmt.Sprintf(e.tx.BadLevel, l))
-			}
-			lv = append(lv, storage.Level(l))
-		}
-		var d storage.Date
-		if strings.TrimSpace(*due) == "" {
-			problems = append(problems, fmt.Sprintf(e.tx.Required, "--due"))
-		} else if v, err := storage.ParseDate(*due); err != nil {
-			problems = append(problems, fmt.Sprintf(e.tx.BadDate, *due))
-		} else if today := storage.DateOf(e.now(), e.cfg.Location); v.Before(today) {
-			problems = append(problems, fmt.Sprintf(e.tx.DateInPast, v.Format(), today.Format()))
-		} else {
-			d = v
-		}
+		lv, problems := e.levels(*levels, problems)
+		d, problems := e.due(*due, problems)
 		if len(problems) > 0 {
 			return e.fail("%s", strings.Join(problems, "\n"))
 		}
@@ -55,30 +40,9 @@ func taskCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		}
 		defer st.Close()
 
-		var schoolIDs, roots []int64
-		var unknown []string
-		for _, c := range codes {
-			u, err := st.UnitByCode(e.ctx, c)
-			switch {
-			case errors.Is(err, storage.ErrNotFound):
-				unknown = append(unknown, c)
-			case err != nil:
-				return e.fail(e.tx.DBError, err)
-			case u.Kind == storage.KindSchool:
-				schoolIDs = append(schoolIDs, u.ID) // named explicitly: assigned whatever its level
-			default:
-				roots = append(roots, u.ID)
-			}
-		}
-		if len(unknown) > 0 {
-			return e.fail(e.tx.UnknownUnits, strings.Join(unknown, ", "))
-		}
-		under, err := st.SchoolsUnder(e.ctx, roots, lv)
-		if err != nil {
-			return e.fail(e.tx.DBError, err)
-		}
-		for _, u := range under {
-			schoolIDs = append(schoolIDs, u.ID)
+		schoolIDs, roots, status := e.schools(st, codes, lv)
+		if status != 0 {
+			return status
 		}
 		task, as, err := st.CreateTask(e.ctx, storage.NewTask{Title: *title, Body: *body, Due: d, Notify: true}, schoolIDs)
 		if errors.Is(err, storage.ErrNoSchools) {
@@ -91,13 +55,75 @@ func taskCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		for _, a := range as {
 			fmt.Fprintf(e.stdout, "  %-16s %-10s %s  → %s\n", a.Unit.Code, a.Unit.Level, a.Unit.Name, fmt.Sprintf(e.tx.TaskNumber, a.Seq))
 		}
-		if len(lv) > 0 && !containsLevel(lv, storage.LevelMulti) {
-			multi, err := st.SchoolsUnder(e.ctx, roots, []storage.Level{storage.LevelMulti})
-			if err == nil && len(multi) > 0 {
-				e.out(e.tx.SkippedMulti, len(multi))
-			}
-		}
+		e.skippedMulti(st, roots, lv)
 		return 0
+	}
+}
+
+// levels reads --levels, adding what is wrong to problems.
+func (e *env) levels(s string, problems []string) ([]storage.Level, []string) {
+	var lv []storage.Level
+	for _, l := range splitList(s) {
+		if !storage.Level(l).Valid() {
+			problems = append(problems, fmt.Sprintf(e.tx.BadLevel, l))
+		}
+		lv = append(lv, storage.Level(l))
+	}
+	return lv, problems
+}
+
+// due reads --due, which must be given and not in the past, adding what is wrong to problems.
+func (e *env) due(s string, problems []string) (storage.Date, []string) {
+	if strings.TrimSpace(s) == "" {
+		return storage.Date{}, append(problems, fmt.Sprintf(e.tx.Required, "--due"))
+	}
+	v, err := storage.ParseDate(s)
+	if err != nil {
+		return storage.Date{}, append(problems, fmt.Sprintf(e.tx.BadDate, s))
+	}
+	if today := storage.DateOf(e.now(), e.cfg.Location); v.Before(today) {
+		return storage.Date{}, append(problems, fmt.Sprintf(e.tx.DateInPast, v.Format(), today.Format()))
+	}
+	return v, problems
+}
+
+// schools resolves --assign: schools named are assigned whatever their level; departments and
+// communes stand for their schools of the levels. A non-zero status means it failed and said why.
+func (e *env) schools(st *storage.Store, codes []string, lv []storage.Level) (schoolIDs, roots []int64, status int) {
+	var unknown []string
+	for _, c := range codes {
+		u, err := st.UnitByCode(e.ctx, c)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			unknown = append(unknown, c)
+		case err != nil:
+			return nil, nil, e.fail(e.tx.DBError, err)
+		case u.Kind == storage.KindSchool:
+			schoolIDs = append(schoolIDs, u.ID)
+		default:
+			roots = append(roots, u.ID)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, nil, e.fail(e.tx.UnknownUnits, strings.Join(unknown, ", "))
+	}
+	under, err := st.SchoolsUnder(e.ctx, roots, lv)
+	if err != nil {
+		return nil, nil, e.fail(e.tx.DBError, err)
+	}
+	for _, u := range under {
+		schoolIDs = append(schoolIDs, u.ID)
+	}
+	return schoolIDs, roots, 0
+}
+
+// skippedMulti says when choosing levels left out multi-level schools beneath the units.
+func (e *env) skippedMulti(st *storage.Store, roots []int64, lv []storage.Level) {
+	if len(lv) > 0 && !containsLevel(lv, storage.LevelMulti) {
+		multi, err := st.SchoolsUnder(e.ctx, roots, []storage.Level{storage.LevelMulti})
+		if err == nil && len(multi) > 0 {
+			e.out(e.tx.SkippedMulti, len(multi))
+		}
 	}
 }
 

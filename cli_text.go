@@ -23,6 +23,10 @@ type cliText struct {
 	BadRole, BadUses, BadExpires, RoleNeedsSchool, RoleNeedsOffice         string
 	NeedUsername, InviteCode, InviteLink, InviteFor, InviteLimits          string
 	Unlimited, Never                                                       string
+	DirectiveUsage, BadCadence, OnlyWithPublish, NoTasksFound              string
+	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
+	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
+	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
 	RoleHead, RoleDeputy, RoleSupervisor, RoleAdmin                        string
 }
 
@@ -76,6 +80,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   units list      in cây đơn vị
   task create     tạo nhiệm vụ và giao cho các trường
   invite create   tạo mã mời và đường link tham gia
+  directive import F  đọc một văn bản chỉ đạo (.docx, .pdf, .txt); với --publish thì phát hành
 
 Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 `,
@@ -144,6 +149,24 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	InviteLimits:        "Số lượt:   %s · thời hạn: %s",
 	Unlimited:           "không giới hạn",
 	Never:               "không giới hạn",
+	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
+	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
+	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
+	NoTasksFound:        "không tìm thấy nhiệm vụ nào để giao; chưa phát hành.",
+	DocScanned:          "tệp PDF là bản scan (không có lớp chữ); hãy dùng tệp .docx hoặc PDF xuất từ Word.",
+	DocUnsupported:      "chỉ đọc được tệp .docx, .pdf (có lớp chữ) và .txt.",
+	DocEmpty:            "văn bản không có nội dung.",
+	DocBroken:           "không đọc được tệp (%v).",
+	FieldKind:           "Loại",
+	FieldNumber:         "Số",
+	FieldDate:           "Ngày",
+	FieldIssuer:         "Cơ quan",
+	FieldTitle:          "Trích yếu",
+	FieldYear:           "Năm học",
+	ProposedTasks:       "Nhiệm vụ đề xuất (%d):",
+	ContextItems:        "Mục bối cảnh, không đề xuất thành nhiệm vụ (%d):",
+	DirectivePublished:  "Đã phát hành văn bản #%d %s: %d nhiệm vụ cho %d trường, hạn %s.",
+	DirectiveMessages:   "%d hiệu trưởng và %d nhóm sẽ nhận thông báo khi bot chạy (nhacviec serve).",
 	RoleHead:            "Hiệu trưởng",
 	RoleDeputy:          "Phó Hiệu trưởng",
 	RoleSupervisor:      "Cán bộ phụ trách",
@@ -161,6 +184,7 @@ Usage: nhacviec <command> [options]
   units list      print the unit tree
   task create     create a task and assign it to schools
   invite create   create an invite code and its link
+  directive import F  read a directive (.docx, .pdf, .txt); with --publish, publish it
 
 Options of a command: nhacviec <command> -h
 `,
@@ -229,6 +253,24 @@ Options of a command: nhacviec <command> -h
 	InviteLimits:        "Uses:    %s · expires: %s",
 	Unlimited:           "unlimited",
 	Never:               "never",
+	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
+	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
+	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",
+	NoTasksFound:        "no task to assign was found; nothing was published.",
+	DocScanned:          "the PDF is a scan (it has no text layer); use the .docx, or a PDF saved from Word.",
+	DocUnsupported:      "only .docx, .pdf (with a text layer) and .txt files can be read.",
+	DocEmpty:            "the document has no text.",
+	DocBroken:           "the file cannot be read (%v).",
+	FieldKind:           "Kind",
+	FieldNumber:         "Number",
+	FieldDate:           "Date",
+	FieldIssuer:         "Issuer",
+	FieldTitle:          "Title",
+	FieldYear:           "School year",
+	ProposedTasks:       "Proposed tasks (%d):",
+	ContextItems:        "Context, not proposed as tasks (%d):",
+	DirectivePublished:  "Published directive #%d %s: %d tasks for %d schools, due %s.",
+	DirectiveMessages:   "%d heads and %d groups will be told when the bot runs (nhacviec serve).",
 	RoleHead:            "head of school",
 	RoleDeputy:          "deputy head",
 	RoleSupervisor:      "supervising officer",

@@ -54,6 +54,7 @@ var commands = []command{
 	{name: "units list", flags: unitsListFlags},
 	{name: "task create", flags: taskCreateFlags},
 	{name: "invite create", flags: inviteCreateFlags},
+	{name: "directive import", flags: directiveImportFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.
@@ -79,7 +80,8 @@ func runAt(ctx context.Context, args []string, getenv func(string) string, now f
 	fs.SetOutput(stderr)
 	vals := addSettings(fs)
 	action := cmd.flags(fs)
-	if err := fs.Parse(rest); err != nil {
+	positional, err := parseInterspersed(fs, rest)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -100,7 +102,31 @@ func runAt(ctx context.Context, args []string, getenv func(string) string, now f
 		return 1
 	}
 	e := &env{ctx: ctx, cfg: cfg, tx: tx, log: newLogger(cfg, stderr), stdout: stdout, stderr: stderr, getenv: getenv, now: now}
-	return action(e, fs.Args())
+	return action(e, positional)
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments ("directive import
+// FILE --json" as well as "directive import --json FILE"), and returns the other arguments;
+// everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return append(positional, tail...), nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // findCommand matches the longest command name at the start of args.

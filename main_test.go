@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -244,5 +245,16 @@ func TestMigrateAndUsage(t *testing.T) {
 	}
 	if code, _, errOut := c.run("frobnicate"); code != 2 || !strings.Contains(errOut, "Cách dùng: nhacviec") {
 		t.Fatalf("unknown command: %d %q", code, errOut)
+	}
+}
+
+// Flags may stand before or after the arguments; after "--" everything is an argument.
+func TestParseInterspersed(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	j := fs.Bool("json", false, "")
+	due := fs.String("due", "", "")
+	args, err := parseInterspersed(fs, []string{"a.txt", "--json", "b", "--due", "15/12/2026", "--", "--json"})
+	if err != nil || !*j || *due != "15/12/2026" || strings.Join(args, " ") != "a.txt b --json" {
+		t.Fatalf("%v %v %q %v", args, err, *due, *j)
 	}
 }
