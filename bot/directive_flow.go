@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	tg "github.com/go-telegram/bot"
@@ -536,6 +537,9 @@ func (t *turn) onDirectiveButton(c callback) error {
 		return err
 	}
 	if d.Step == "loading" {
+		if t.stuckLoading(conv) {
+			return t.dropStuckDraft()
+		}
 		t.answer(t.m.DirReading, false)
 		return nil
 	}
@@ -718,9 +722,17 @@ func (t *turn) continueDirective(conv storage.Conversation, msg *models.Message)
 	if err != nil {
 		return err
 	}
-	if d.Step == "loading" {
+	if d.Step == "loading" && !t.stuckLoading(conv) {
 		t.send(t.m.DirReading, nil)
 		return nil
+	}
+	if d.Step == "loading" {
+		if err := t.dropStuckDraft(); err != nil {
+			return err
+		}
+		if msg.Document == nil {
+			return nil
+		}
 	}
 	if !t.canPublish() {
 		t.send(t.m.NotAllowed, nil)
@@ -834,6 +846,24 @@ func (t *turn) continueDirective(conv storage.Conversation, msg *models.Message)
 		return err
 	}
 	return t.showDraft(&conv, d, true)
+}
+
+// stuckLoading reports whether a document has been "being read" for so long that its reading was
+// cut off (the bot stopped while downloading it).
+func (t *turn) stuckLoading(conv storage.Conversation) bool {
+	return t.now.Sub(conv.UpdatedAt) > 2*time.Minute
+}
+
+// dropStuckDraft forgets a document whose reading was cut off and asks for it again.
+func (t *turn) dropStuckDraft() error {
+	if _, err := t.st.DeleteConversation(t.ctx, t.chat.ID, t.from.ID); err != nil {
+		return err
+	}
+	t.answer(t.m.DirDownloadFailed, true)
+	if t.upd.CallbackQuery == nil {
+		t.send(t.m.DirDownloadFailed, nil)
+	}
+	return nil
 }
 
 // numberList reads "3, 5, 7-9" as a set of item numbers from 1 to n.

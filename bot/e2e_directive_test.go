@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -393,4 +394,22 @@ func (h *harness) lastDirectiveID() int64 {
 		h.t.Fatalf("no directive: %v", err)
 	}
 	return ds[0].Directive.ID
+}
+
+// A document whose reading was cut off (the bot stopped during the download) does not hold the
+// officer forever: after two minutes the next message says to send it again.
+func TestDirectiveCutOffReading(t *testing.T) {
+	h := newHarness(t)
+	officer := h.user("Trần Văn", "Bình")
+	h.join(officer, "XA_A", storage.RoleSupervisor)
+	conv := storage.Conversation{ChatID: officer.ID, UserID: officer.ID, Flow: flowDirective, State: `{"step":"loading","file":"x","src":"kh.docx"}`}
+	if err := h.st.SaveConversation(h.ctx, &conv); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, one(t, h.say(officer, "bỏ 1")), "Đang đọc văn bản")
+	h.clock.Advance(3 * time.Minute)
+	contains(t, one(t, h.say(officer, "bỏ 1")), vi.DirDownloadFailed)
+	if n := h.count(&storage.Conversation{}); n != 0 {
+		t.Fatalf("the cut-off draft was kept")
+	}
 }
