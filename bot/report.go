@@ -114,6 +114,11 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 	line, perr := parseReportLine(args)
 	if perr != "" {
 		t.send(t.lineError(perr), nil)
+		if len(ev) > 0 {
+			// The files are kept: the guided report asks for what the line got wrong, and the
+			// album's other photos join it.
+			return t.startReport(reportDraft{Evidence: ev}, msg)
+		}
 		return nil
 	}
 	d := reportDraft{Evidence: ev, Progress: line.progress, Result: line.text}
@@ -121,8 +126,14 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 		return t.startReport(d, msg)
 	}
 	a, ok, err := t.assignmentBySeq(line.seq)
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	if !ok {
+		if len(ev) > 0 {
+			return t.startReport(d, msg) // said why; the files wait for the right task
+		}
+		return nil
 	}
 	d.AssignmentID = a.ID
 	if line.progress != nil && line.text != "" {
@@ -565,6 +576,16 @@ func (t *turn) continueFlow(conv storage.Conversation, msg *models.Message) erro
 // addDraftEvidence adds files to the draft at any step. Further files of the same album update
 // the prompt in place instead of sending one message per photo.
 func (t *turn) addDraftEvidence(conv *storage.Conversation, d reportDraft, ev []storage.Evidence, msg *models.Message) error {
+	if p := d.PendingDraft; d.Step == stepReplace && p != nil && msg.MediaGroupID != "" && msg.MediaGroupID == p.MediaGroup {
+		// The rest of the album whose first photo asked to replace the draft: it belongs to the
+		// report waiting for the answer, and the question already stands.
+		if len(p.Evidence)+len(ev) > maxEvidence {
+			t.send(fmt.Sprintf(t.m.TooManyFiles, maxEvidence), nil)
+			return nil
+		}
+		p.Evidence = append(p.Evidence, ev...)
+		return t.saveFlow(conv, d)
+	}
 	if len(d.Evidence)+len(ev) > maxEvidence {
 		t.send(fmt.Sprintf(t.m.TooManyFiles, maxEvidence), nil)
 		return nil
