@@ -9,11 +9,14 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"nhacviec/calendar"
 )
 
 // Store is what the scheduler needs from storage.
 type Store interface {
 	OutboxStore
+	ReminderStore
 	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
 }
 
@@ -27,6 +30,12 @@ type Options struct {
 	Location    *time.Location
 	Now         func() time.Time
 	KeepUpdates time.Duration // handled updates older than this are deleted; 0 keeps them
+
+	// ReminderSpec is the cron spec of the reminder tick ("*/5 * * * *"); empty runs no tick.
+	ReminderSpec string
+	Ladder       Ladder              // DefaultLadder when zero
+	Periods      Periods             // DefaultPeriods when zero
+	Holidays     []calendar.Override // from the holidays file
 }
 
 // Scheduler owns the cron and the outbox sender.
@@ -54,6 +63,12 @@ func New(o Options) *Scheduler {
 	// forever after it panicked once.
 	c := cron.New(cron.WithLocation(o.Location), cron.WithLogger(l),
 		cron.WithChain(cron.SkipIfStillRunning(l), cron.Recover(l)))
+	if len(o.Ladder.Before) == 0 && o.Ladder.OverdueEvery == 0 {
+		o.Ladder = DefaultLadder
+	}
+	if o.Periods.MonthlyDay == 0 {
+		o.Periods = DefaultPeriods
+	}
 	s := &Scheduler{o: o, cron: c}
 	if o.Deliverer != nil {
 		if o.OutboxPoll <= 0 {
@@ -64,7 +79,25 @@ func New(o Options) *Scheduler {
 	if o.KeepUpdates > 0 {
 		c.Schedule(mustParse("30 3 * * *"), cron.FuncJob(func() { s.PruneUpdates(context.Background()) }))
 	}
+	if o.ReminderSpec != "" {
+		c.Schedule(mustParse(o.ReminderSpec), cron.FuncJob(func() {
+			n, err := s.RunReminders(context.Background())
+			if err != nil {
+				o.Logger.Error("cannot work out the reminders", "err", err)
+				return
+			}
+			if n > 0 {
+				o.Logger.Info("reminders queued", "messages", n)
+			}
+		}))
+	}
 	return s
+}
+
+// ValidSpec reports whether a cron spec can be used for a tick.
+func ValidSpec(spec string) error {
+	_, err := cron.ParseStandard(spec)
+	return err
 }
 
 func mustParse(spec string) cron.Schedule {

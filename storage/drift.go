@@ -12,6 +12,7 @@ var models = []any{
 	&Unit{}, &Member{}, &Membership{}, &Invite{}, &Task{}, &Assignment{}, &Subscription{},
 	&Report{}, &Evidence{}, &ReportRevision{}, &InboundUpdate{}, &Conversation{}, &MessageRef{},
 	&Directive{}, &DirectiveAck{}, &GroupChat{}, &OutboxMessage{},
+	&Reminder{}, &ExtensionRequest{}, &DayOff{}, &Lease{},
 }
 
 // SchemaDrift lists the tables, columns and indexes the models expect that the database lacks.

@@ -214,6 +214,7 @@ func (s *Store) MemberByID(ctx context.Context, id int64) (Member, error) {
 func (s *Store) member(ctx context.Context, where string, arg any) (Member, error) {
 	var m Member
 	rows, err := s.q(ctx).Raw(`SELECT m.id, m.telegram_id, m.first_name, m.last_name, m.username, m.language, m.created_at, m.updated_at,
+		m.remind_at, m.quiet_from, m.quiet_to, m.reminders_off, m.unreachable_at,
 		ms.id, ms.unit_id, ms.role, ms.invite_id, ms.created_at, ms.updated_at,
 		u.code, u.name, u.kind, u.parent_id, u.level, u.task_seq, u.created_at, u.updated_at
 		FROM members m LEFT JOIN memberships ms ON ms.member_id = m.id LEFT JOIN units u ON u.id = ms.unit_id
@@ -230,12 +231,17 @@ func (s *Store) member(ctx context.Context, where string, arg any) (Member, erro
 			parentID, inviteID, taskSeq          sql.NullInt64
 			msCreated, msUpdated, uCreated, uUpd sql.NullTime
 		)
+		var unreachable sql.NullTime
 		if err := rows.Scan(&m.ID, &m.TelegramID, &m.FirstName, &m.LastName, &m.Username, &m.Language, &m.CreatedAt, &m.UpdatedAt,
+			&m.RemindAt, &m.QuietFrom, &m.QuietTo, &m.RemindersOff, &unreachable,
 			&msID, &unitID, &role, &inviteID, &msCreated, &msUpdated,
 			&code, &name, &kind, &parentID, &level, &taskSeq, &uCreated, &uUpd); err != nil {
 			return m, err
 		}
 		found = true
+		if unreachable.Valid {
+			m.UnreachableAt = &unreachable.Time
+		}
 		if !msID.Valid {
 			continue
 		}

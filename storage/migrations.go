@@ -15,6 +15,7 @@ import (
 var migrations = []*gormigrate.Migration{
 	{ID: "0001_foundation", Migrate: migrateFoundation},
 	{ID: "0002_directives", Migrate: migrateDirectives},
+	{ID: "0003_reminders", Migrate: migrateReminders},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock meanwhile, so two
@@ -320,6 +321,84 @@ func migrateDirectives(tx *gorm.DB) error {
 		return fmt.Errorf("index tasks.directive_id: %w", err)
 	}
 	for _, t := range []any{&m2DirectiveAck{}, &m2GroupChat{}, &m2OutboxMessage{}} {
+		if err := tx.Migrator().CreateTable(t); err != nil {
+			return fmt.Errorf("create %T: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// The tables and columns as migration 0003 created them.
+type (
+	m3Member struct {
+		RemindAt      int  `gorm:"not null;default:450"`
+		QuietFrom     int  `gorm:"not null;default:1260"`
+		QuietTo       int  `gorm:"not null;default:390"`
+		RemindersOff  bool `gorm:"not null;default:false"`
+		UnreachableAt *time.Time
+	}
+	m3Subscription struct {
+		SnoozedUntil string `gorm:"size:10;not null;default:''"`
+	}
+	m3Reminder struct {
+		ID           int64        `gorm:"primaryKey"`
+		MemberID     int64        `gorm:"not null;uniqueIndex:ux_reminders,priority:1"`
+		Member       m1Member     `gorm:"constraint:OnDelete:CASCADE"`
+		AssignmentID int64        `gorm:"not null;uniqueIndex:ux_reminders,priority:2;index:ix_reminders_assignment"`
+		Assignment   m1Assignment `gorm:"constraint:OnDelete:CASCADE"`
+		Rule         string       `gorm:"size:16;not null;uniqueIndex:ux_reminders,priority:3"`
+		RuleDate     string       `gorm:"size:10;not null;uniqueIndex:ux_reminders,priority:4;index:ix_reminders_date"`
+		Due          string       `gorm:"size:10;not null;default:''"`
+		Batch        string       `gorm:"size:128;not null;index:ix_reminders_batch"`
+		CreatedAt    time.Time
+	}
+	m3ExtensionRequest struct {
+		ID           int64        `gorm:"primaryKey"`
+		AssignmentID int64        `gorm:"not null;index:ix_extensions_assignment"`
+		Assignment   m1Assignment `gorm:"constraint:OnDelete:CASCADE"`
+		MemberID     int64        `gorm:"not null"`
+		Member       m1Member     `gorm:"constraint:OnDelete:CASCADE"`
+		OldDue       string       `gorm:"size:10;not null"`
+		ProposedDue  string       `gorm:"size:10;not null"`
+		Reason       string       `gorm:"type:text;not null"`
+		Status       string       `gorm:"size:16;not null;index:ix_extensions_status"`
+		DecidedBy    *int64
+		Decider      *m1Member `gorm:"foreignKey:DecidedBy;constraint:OnDelete:SET NULL"`
+		DecidedAt    *time.Time
+		CreatedAt    time.Time
+		UpdatedAt    time.Time
+	}
+	m3DayOff struct {
+		Date      string `gorm:"primaryKey;size:10"`
+		Off       bool   `gorm:"not null"`
+		Name      string `gorm:"size:255;not null;default:''"`
+		CreatedAt time.Time
+	}
+	m3Lease struct {
+		Name      string    `gorm:"primaryKey;size:64"`
+		Holder    string    `gorm:"size:128;not null"`
+		ExpiresAt time.Time `gorm:"not null"`
+		UpdatedAt time.Time
+	}
+)
+
+func (m3Member) TableName() string           { return "members" }
+func (m3Subscription) TableName() string     { return "subscriptions" }
+func (m3Reminder) TableName() string         { return "reminders" }
+func (m3ExtensionRequest) TableName() string { return "extension_requests" }
+func (m3DayOff) TableName() string           { return "day_offs" }
+func (m3Lease) TableName() string            { return "leases" }
+
+func migrateReminders(tx *gorm.DB) error {
+	for _, col := range []string{"RemindAt", "QuietFrom", "QuietTo", "RemindersOff", "UnreachableAt"} {
+		if err := tx.Migrator().AddColumn(&m3Member{}, col); err != nil {
+			return fmt.Errorf("add members.%s: %w", col, err)
+		}
+	}
+	if err := tx.Migrator().AddColumn(&m3Subscription{}, "SnoozedUntil"); err != nil {
+		return fmt.Errorf("add subscriptions.snoozed_until: %w", err)
+	}
+	for _, t := range []any{&m3Reminder{}, &m3ExtensionRequest{}, &m3DayOff{}, &m3Lease{}} {
 		if err := tx.Migrator().CreateTable(t); err != nil {
 			return fmt.Errorf("create %T: %w", t, err)
 		}

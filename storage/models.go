@@ -79,15 +79,21 @@ func (r Role) AtSchool() bool { return r == RoleHead || r == RoleDeputy }
 
 // Member is a person who joined with an invite, known by their Telegram account.
 type Member struct {
-	ID          int64  `gorm:"primaryKey"`
-	TelegramID  int64  `gorm:"not null;uniqueIndex:ux_members_telegram"`
-	FirstName   string `gorm:"size:255;not null;default:''"`
-	LastName    string `gorm:"size:255;not null;default:''"`
-	Username    string `gorm:"size:64;not null;default:''"`
-	Language    string `gorm:"size:8;not null;default:'vi'"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Memberships []Membership
+	ID         int64  `gorm:"primaryKey"`
+	TelegramID int64  `gorm:"not null;uniqueIndex:ux_members_telegram"`
+	FirstName  string `gorm:"size:255;not null;default:''"`
+	LastName   string `gorm:"size:255;not null;default:''"`
+	Username   string `gorm:"size:64;not null;default:''"`
+	Language   string `gorm:"size:8;not null;default:'vi'"`
+	// Reminder settings, in minutes after midnight in the installation's time zone.
+	RemindAt      int        `gorm:"not null;default:450"`  // 07:30
+	QuietFrom     int        `gorm:"not null;default:1260"` // 21:00
+	QuietTo       int        `gorm:"not null;default:390"`  // 06:30
+	RemindersOff  bool       `gorm:"not null;default:false"`
+	UnreachableAt *time.Time // Telegram refused to deliver (403): nothing is sent until they write
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Memberships   []Membership
 }
 
 // Name is how the member is shown to others.
@@ -246,7 +252,78 @@ const (
 	KindDirectiveNotice   = "directive.notice"   // to a head: the tasks a directive gives the school
 	KindDirectiveAnnounce = "directive.announce" // to a group: a directive was published
 	KindTaskHandover      = "task.handover"      // to a deputy: the head put them in charge of a task
+	KindReminder          = "reminder"           // to a member: the tasks due or overdue (Key is the batch)
+	KindEscalation        = "escalation"         // to a supervisor: schools late twice over (Key is the batch)
+	KindExtensionAsk      = "extension.ask"      // to a supervisor: a head asks for more time
+	KindExtensionDecided  = "extension.decided"  // to the head: the answer
 )
+
+// Reminder is one task in one reminder to one member: which rule of the ladder, for which day.
+// The unique key makes a tick that runs twice remind once. Batch is the key of the outbox message
+// that carries it; one message carries all of a member's reminders of one tick.
+type Reminder struct {
+	ID           int64  `gorm:"primaryKey"`
+	MemberID     int64  `gorm:"not null;uniqueIndex:ux_reminders,priority:1"`
+	AssignmentID int64  `gorm:"not null;uniqueIndex:ux_reminders,priority:2;index:ix_reminders_assignment"`
+	Rule         string `gorm:"size:16;not null;uniqueIndex:ux_reminders,priority:3"`
+	RuleDate     Date   `gorm:"size:10;not null;uniqueIndex:ux_reminders,priority:4;index:ix_reminders_date"`
+	Due          Date   `gorm:"size:10;not null;default:''"` // the deadline (or the period's cut-off) it was about
+	Batch        string `gorm:"size:128;not null;index:ix_reminders_batch"`
+	CreatedAt    time.Time
+}
+
+// The rules of the reminder ladder.
+const (
+	RuleBefore7   = "d-7"
+	RuleBefore3   = "d-3"
+	RuleBefore1   = "d-1"
+	RuleDueDay    = "d0"
+	RuleOverdue   = "od" // followed by its number: od1, od2, …
+	RuleSnooze    = "snooze"
+	RuleEscalated = "escalate"
+)
+
+// Extension requests and their statuses.
+const (
+	ExtensionPending  = "pending"
+	ExtensionApproved = "approved"
+	ExtensionDenied   = "denied"
+)
+
+// ExtensionRequest is a head asking for a later deadline; a supervisor decides.
+type ExtensionRequest struct {
+	ID           int64      `gorm:"primaryKey"`
+	AssignmentID int64      `gorm:"not null;index:ix_extensions_assignment"`
+	Assignment   Assignment `gorm:"constraint:OnDelete:CASCADE"`
+	MemberID     int64      `gorm:"not null"`
+	Member       Member     `gorm:"constraint:OnDelete:CASCADE"`
+	OldDue       Date       `gorm:"size:10;not null"`
+	ProposedDue  Date       `gorm:"size:10;not null"`
+	Reason       string     `gorm:"type:text;not null"`
+	Status       string     `gorm:"size:16;not null;index:ix_extensions_status"`
+	DecidedBy    *int64
+	Decider      *Member `gorm:"foreignKey:DecidedBy;constraint:OnDelete:SET NULL"`
+	DecidedAt    *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// DayOff is a day an installation adds to the public holidays (Off), or a weekend day worked
+// in exchange (not Off).
+type DayOff struct {
+	Date      Date   `gorm:"primaryKey;size:10"`
+	Off       bool   `gorm:"not null"`
+	Name      string `gorm:"size:255;not null;default:''"`
+	CreatedAt time.Time
+}
+
+// Lease says which running instance does the scheduled work, until when.
+type Lease struct {
+	Name      string    `gorm:"primaryKey;size:64"`
+	Holder    string    `gorm:"size:128;not null"`
+	ExpiresAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time
+}
 
 // Assignment is one task given to one school. Seq is the task's short number in that school: it is
 // handed out once and never changes, so "/baocao 3" always means the same task.
@@ -277,6 +354,7 @@ type Subscription struct {
 	AssignmentID int64  `gorm:"primaryKey;autoIncrement:false;index:ix_subscriptions_assignment"`
 	Muted        bool   `gorm:"not null;default:false"`
 	Reason       string `gorm:"size:16;not null"`
+	SnoozedUntil Date   `gorm:"size:10;not null;default:''"` // "Nhắc lại sau": no reminder before this day
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

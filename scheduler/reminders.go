@@ -1,0 +1,241 @@
+package scheduler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"time"
+
+	"nhacviec/calendar"
+	"nhacviec/storage"
+)
+
+// ReminderStore is what reminding needs from storage.
+type ReminderStore interface {
+	ReminderCandidates(ctx context.Context) ([]storage.ReminderCandidate, error)
+	RemindersSince(ctx context.Context, since storage.Date) (map[storage.ReminderKey]bool, error)
+	RecordReminders(ctx context.Context, batches []storage.ReminderBatch) (int, error)
+	SupervisorsOf(ctx context.Context, unitID int64) ([]storage.Member, error)
+	DaysOff(ctx context.Context) ([]storage.DayOff, error)
+}
+
+// Calendar builds the working-day calendar: the public holidays, the days of the holidays file,
+// and the days added with "nhacviec holiday".
+func (s *Scheduler) Calendar(ctx context.Context) (*calendar.Calendar, error) {
+	overrides := append([]calendar.Override(nil), s.o.Holidays...)
+	days, err := s.o.Store.DaysOff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range days {
+		overrides = append(overrides, calendar.Override{Date: calendar.Day(d.Date.Year, d.Date.Month, d.Date.Day), Off: d.Off, Name: d.Name})
+	}
+	return calendar.New(overrides), nil
+}
+
+// RunReminders works out, from the database, which reminders are due now and not yet sent, and
+// queues one message per member (and one per supervisor for escalations) in one transaction. It
+// returns how many messages it queued. Run twice, it queues nothing the second time; after
+// downtime it queues the latest reminder of each task, not the ones missed.
+func (s *Scheduler) RunReminders(ctx context.Context) (int, error) { return s.RemindAt(ctx, s.o.Now()) }
+
+// RemindAt is RunReminders as if the time were now.
+func (s *Scheduler) RemindAt(ctx context.Context, now time.Time) (int, error) {
+	batches, err := s.dueReminders(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	return s.o.Store.RecordReminders(ctx, batches)
+}
+
+// dueReminders computes the messages to queue at now.
+func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.ReminderBatch, error) {
+	cal, err := s.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc := s.o.Location
+	local := now.In(loc)
+	today := calendar.DayOf(now, loc)
+	minute := local.Hour()*60 + local.Minute()
+	cands, err := s.o.Store.ReminderCandidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sent, err := s.o.Store.RemindersSince(ctx, toDate(today.AddDate(0, 0, -60)))
+	if err != nil {
+		return nil, err
+	}
+	ladder, periods := s.o.Ladder, s.o.Periods
+	perCache := map[storage.Cadence][2]Period{}
+
+	type member struct {
+		telegramID int64
+		items      []storage.Reminder
+	}
+	byMember := map[int64]*member{}
+	type escalation struct {
+		unitID   int64
+		deadline time.Time
+	}
+	escalate := map[int64]escalation{}
+
+	for _, c := range cands {
+		if c.Due.IsZero() {
+			continue
+		}
+		due := fromDate(c.Due)
+		assigned := calendar.DayOf(c.AssignedAt, loc)
+		deadline := due
+		if c.Cadence != "" && c.Cadence != storage.CadenceOnce {
+			pp, ok := perCache[c.Cadence]
+			if !ok {
+				cur := periods.period(c.Cadence, today)
+				pp = [2]Period{cur, periods.previous(c.Cadence, cur)}
+				perCache[c.Cadence] = pp
+			}
+			cur, prev := pp[0], pp[1]
+			reportedSince := func(d time.Time) bool {
+				return c.LastReportAt != nil && !calendar.DayOf(*c.LastReportAt, loc).Before(d)
+			}
+			switch {
+			case today.After(due):
+				// The task's last period is over: chase it like a task done once.
+			case !reportedSince(prev.Start) && !prev.Cutoff.Before(assigned):
+				deadline = prev.Cutoff // last period's report never came: it is overdue
+			case reportedSince(cur.Start):
+				continue // this period's report is in
+			default:
+				deadline = cur.Cutoff
+			}
+			if deadline.After(due) {
+				deadline = due
+			}
+		}
+		st, ok := ladder.latest(cal, deadline, today)
+		if !ok {
+			continue
+		}
+		if snooze := fromDate(c.SnoozedUntil); !c.SnoozedUntil.IsZero() {
+			if snooze.After(today) {
+				continue
+			}
+			if st.day.Before(snooze) {
+				st = step{rule: storage.RuleSnooze, day: snooze}
+			}
+		}
+		if st.rule != storage.RuleSnooze && st.day.Before(assigned) {
+			continue // a rung from before the task was given: the notice of the task said it all
+		}
+		if !s.deliverable(cal, today, deadline, minute, c.RemindAt, c.QuietFrom, c.QuietTo) {
+			continue
+		}
+		key := storage.ReminderKey{MemberID: c.MemberID, AssignmentID: c.AssignmentID, Rule: st.rule, RuleDate: toDate(st.day)}
+		if sent[key] {
+			continue
+		}
+		sent[key] = true
+		m := byMember[c.MemberID]
+		if m == nil {
+			m = &member{telegramID: c.TelegramID}
+			byMember[c.MemberID] = m
+		}
+		m.items = append(m.items, storage.Reminder{MemberID: c.MemberID, AssignmentID: c.AssignmentID,
+			Rule: st.rule, RuleDate: toDate(st.day), Due: toDate(deadline)})
+		if ladder.EscalateAfter > 0 && st.overdue >= ladder.EscalateAfter {
+			escalate[c.AssignmentID] = escalation{unitID: c.UnitID, deadline: deadline}
+		}
+	}
+
+	// Escalations: each supervisor of a late school hears of it once per deadline.
+	supervisors := map[int64][]storage.Member{}
+	escBy := map[int64]*member{}
+	assignmentIDs := make([]int64, 0, len(escalate))
+	for id := range escalate {
+		assignmentIDs = append(assignmentIDs, id)
+	}
+	sort.Slice(assignmentIDs, func(i, j int) bool { return assignmentIDs[i] < assignmentIDs[j] })
+	for _, id := range assignmentIDs {
+		e := escalate[id]
+		sups, ok := supervisors[e.unitID]
+		if !ok {
+			if sups, err = s.o.Store.SupervisorsOf(ctx, e.unitID); err != nil {
+				return nil, err
+			}
+			supervisors[e.unitID] = sups
+		}
+		for _, sup := range sups {
+			if sup.RemindersOff || sup.UnreachableAt != nil ||
+				!s.deliverable(cal, today, time.Time{}, minute, sup.RemindAt, sup.QuietFrom, sup.QuietTo) {
+				continue
+			}
+			key := storage.ReminderKey{MemberID: sup.ID, AssignmentID: id, Rule: storage.RuleEscalated, RuleDate: toDate(e.deadline)}
+			if sent[key] {
+				continue
+			}
+			sent[key] = true
+			m := escBy[sup.ID]
+			if m == nil {
+				m = &member{telegramID: sup.TelegramID}
+				escBy[sup.ID] = m
+			}
+			m.items = append(m.items, storage.Reminder{MemberID: sup.ID, AssignmentID: id,
+				Rule: storage.RuleEscalated, RuleDate: toDate(e.deadline), Due: toDate(e.deadline)})
+		}
+	}
+
+	var batches []storage.ReminderBatch
+	add := func(kind string, all map[int64]*member) {
+		ids := make([]int64, 0, len(all))
+		for id := range all {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		for _, id := range ids {
+			m := all[id]
+			memberID := id
+			batches = append(batches, storage.ReminderBatch{Items: m.items, Message: storage.OutboxMessage{
+				Kind: kind, ChatID: m.telegramID, MemberID: &memberID, Key: batchKey(kind, id, today, m.items)}})
+		}
+	}
+	add(storage.KindReminder, byMember)
+	add(storage.KindEscalation, escBy)
+	return batches, nil
+}
+
+// deliverable reports whether a member may be written to now: a working day (or the deadline
+// itself), at or after their reminder time, outside their quiet hours.
+func (s *Scheduler) deliverable(cal *calendar.Calendar, today, deadline time.Time, minute, remindAt, quietFrom, quietTo int) bool {
+	if !cal.IsWorkingDay(today) && !today.Equal(deadline) {
+		return false
+	}
+	return minute >= remindAt && !quiet(minute, quietFrom, quietTo)
+}
+
+// quiet reports whether minute falls in the quiet hours from–to (which may wrap past midnight).
+func quiet(minute, from, to int) bool {
+	switch {
+	case from == to:
+		return false
+	case from < to:
+		return minute >= from && minute < to
+	}
+	return minute >= from || minute < to
+}
+
+// batchKey names a message by what it carries, so that the same items make the same key.
+func batchKey(kind string, memberID int64, today time.Time, items []storage.Reminder) string {
+	h := sha256.New()
+	for _, it := range items {
+		fmt.Fprintf(h, "%d/%s/%s;", it.AssignmentID, it.Rule, it.RuleDate)
+	}
+	return fmt.Sprintf("%s:%d:%s:%s", kind, memberID, today.Format("2006-01-02"), hex.EncodeToString(h.Sum(nil))[:16])
+}
+
+func toDate(t time.Time) storage.Date {
+	return storage.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
+
+func fromDate(d storage.Date) time.Time { return calendar.Day(d.Year, d.Month, d.Day) }

@@ -1,0 +1,242 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// ReminderCandidate is one open assignment one member follows, with what the ladder needs.
+type ReminderCandidate struct {
+	MemberID, TelegramID         int64
+	RemindAt, QuietFrom, QuietTo int
+	AssignmentID, UnitID         int64
+	Due                          Date
+	Cadence                      Cadence
+	AssignedAt                   time.Time
+	LastReportAt                 *time.Time
+	SnoozedUntil                 Date
+}
+
+// ReminderCandidates lists every open assignment with each member who follows it and may be
+// reminded: still of the school, not muted, reminders on, reachable.
+func (s *Store) ReminderCandidates(ctx context.Context) ([]ReminderCandidate, error) {
+	rows, err := s.q(ctx).Raw(`SELECT s.member_id, m.telegram_id, m.remind_at, m.quiet_from, m.quiet_to,
+		a.id, a.unit_id, a.due, t.cadence, a.created_at, a.last_report_at, s.snoozed_until
+		FROM subscriptions s
+		JOIN members m ON m.id = s.member_id
+		JOIN assignments a ON a.id = s.assignment_id
+		JOIN tasks t ON t.id = a.task_id
+		WHERE s.muted = ? AND m.reminders_off = ? AND m.unreachable_at IS NULL AND a.completed_at IS NULL
+		AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = s.member_id AND ms.unit_id = a.unit_id)
+		ORDER BY s.member_id, a.due, a.id`, false, false).Rows()
+	if err != nil {
+		return nil, wrap("reminder candidates", err)
+	}
+	defer rows.Close()
+	var out []ReminderCandidate
+	for rows.Next() {
+		var c ReminderCandidate
+		var last sql.NullTime
+		if err := rows.Scan(&c.MemberID, &c.TelegramID, &c.RemindAt, &c.QuietFrom, &c.QuietTo,
+			&c.AssignmentID, &c.UnitID, &c.Due, &c.Cadence, &c.AssignedAt, &last, &c.SnoozedUntil); err != nil {
+			return nil, wrap("reminder candidates", err)
+		}
+		if last.Valid {
+			c.LastReportAt = &last.Time
+		}
+		out = append(out, c)
+	}
+	return out, wrap("reminder candidates", rows.Err())
+}
+
+// ReminderKey names one reminder item: member, assignment, rule and the day of the rule.
+type ReminderKey struct {
+	MemberID, AssignmentID int64
+	Rule                   string
+	RuleDate               Date
+}
+
+// RemindersSince lists the reminder items recorded for rule days from since on.
+func (s *Store) RemindersSince(ctx context.Context, since Date) (map[ReminderKey]bool, error) {
+	rows, err := s.q(ctx).Raw(`SELECT member_id, assignment_id, rule, rule_date FROM reminders WHERE rule_date >= ?`, since).Rows()
+	if err != nil {
+		return nil, wrap("reminders since", err)
+	}
+	defer rows.Close()
+	out := map[ReminderKey]bool{}
+	for rows.Next() {
+		var k ReminderKey
+		if err := rows.Scan(&k.MemberID, &k.AssignmentID, &k.Rule, &k.RuleDate); err != nil {
+			return nil, wrap("reminders since", err)
+		}
+		out[k] = true
+	}
+	return out, wrap("reminders since", rows.Err())
+}
+
+// ReminderBatch is one message: the items it carries and the message itself.
+type ReminderBatch struct {
+	Items   []Reminder
+	Message OutboxMessage
+}
+
+// RecordReminders records the items of each batch and queues its message, all in one
+// transaction. Items already recorded (a tick run twice) are skipped, and a batch with nothing
+// new queues nothing. It returns how many messages it queued.
+func (s *Store) RecordReminders(ctx context.Context, batches []ReminderBatch) (int, error) {
+	queued := 0
+	err := s.atomic(ctx, func(tx *Store) error {
+		now := tx.clock()
+		for _, b := range batches {
+			for i := range b.Items {
+				b.Items[i].ID, b.Items[i].Batch, b.Items[i].CreatedAt = 0, b.Message.Key, now
+			}
+			res := tx.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&b.Items, 200)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				continue
+			}
+			if err := tx.Enqueue(ctx, []OutboxMessage{b.Message}); err != nil {
+				return err
+			}
+			queued++
+		}
+		return nil
+	})
+	return queued, wrap("record reminders", err)
+}
+
+// RemindersInBatch lists the items a reminder message carries, with their assignments.
+func (s *Store) RemindersInBatch(ctx context.Context, batch string) ([]Reminder, []Assignment, error) {
+	var items []Reminder
+	if err := s.q(ctx).Where("batch = ?", batch).Order("id").Find(&items).Error; err != nil {
+		return nil, nil, wrap("reminders in batch", err)
+	}
+	as := make([]Assignment, 0, len(items))
+	for _, it := range items {
+		a, err := s.AssignmentByID(ctx, it.AssignmentID)
+		if err != nil {
+			return nil, nil, err
+		}
+		as = append(as, a)
+	}
+	return items, as, nil
+}
+
+// Snooze holds a member's reminders about the assignments until the day given.
+func (s *Store) Snooze(ctx context.Context, memberID int64, assignmentIDs []int64, until Date) error {
+	err := s.q(ctx).Model(&Subscription{}).Where("member_id = ? AND assignment_id IN ?", memberID, assignmentIDs).
+		Updates(map[string]any{"snoozed_until": until, "updated_at": s.clock()}).Error
+	return wrap("snooze", err)
+}
+
+// SupervisorsOf lists the members who supervise a unit: supervisors of the unit or of a unit
+// above it.
+func (s *Store) SupervisorsOf(ctx context.Context, unitID int64) ([]Member, error) {
+	ancestors, err := s.Ancestors(ctx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{unitID}
+	for _, u := range ancestors {
+		ids = append(ids, u.ID)
+	}
+	var memberIDs []int64
+	if err := s.q(ctx).Model(&Membership{}).Where("unit_id IN ? AND role = ?", ids, RoleSupervisor).
+		Distinct().Order("member_id").Pluck("member_id", &memberIDs).Error; err != nil {
+		return nil, wrap("supervisors of", err)
+	}
+	out := make([]Member, 0, len(memberIDs))
+	for _, id := range memberIDs {
+		m, err := s.MemberByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// ReminderSettings are what a member chooses with /caidat.
+type ReminderSettings struct {
+	RemindAt, QuietFrom, QuietTo int
+	Off                          bool
+}
+
+// SetReminderSettings stores a member's reminder settings.
+func (s *Store) SetReminderSettings(ctx context.Context, memberID int64, rs ReminderSettings) error {
+	err := s.q(ctx).Model(&Member{}).Where("id = ?", memberID).Updates(map[string]any{
+		"remind_at": rs.RemindAt, "quiet_from": rs.QuietFrom, "quiet_to": rs.QuietTo, "reminders_off": rs.Off, "updated_at": s.clock(),
+	}).Error
+	return wrap("set reminder settings", err)
+}
+
+// MarkUnreachable records that Telegram refused to deliver to a private chat (the person blocked
+// the bot); nothing more is sent to them until they write again.
+func (s *Store) MarkUnreachable(ctx context.Context, telegramID int64) error {
+	err := s.q(ctx).Model(&Member{}).Where("telegram_id = ? AND unreachable_at IS NULL", telegramID).
+		Update("unreachable_at", s.clock()).Error
+	return wrap("mark unreachable", err)
+}
+
+// MarkReachable clears the mark when the person writes again.
+func (s *Store) MarkReachable(ctx context.Context, memberID int64) error {
+	err := s.q(ctx).Model(&Member{}).Where("id = ? AND unreachable_at IS NOT NULL", memberID).
+		Update("unreachable_at", nil).Error
+	return wrap("mark reachable", err)
+}
+
+// DaysOff lists the installation's extra days off and working days.
+func (s *Store) DaysOff(ctx context.Context) ([]DayOff, error) {
+	var ds []DayOff
+	err := s.q(ctx).Order("date").Find(&ds).Error
+	return ds, wrap("days off", err)
+}
+
+// SetDayOff adds or changes an extra day off (or working day).
+func (s *Store) SetDayOff(ctx context.Context, d DayOff) error {
+	d.CreatedAt = s.clock()
+	err := s.q(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "date"}},
+		DoUpdates: clause.AssignmentColumns([]string{"off", "name"})}).Create(&d).Error
+	return wrap("set day off", err)
+}
+
+// RemoveDayOff forgets an extra day; it reports whether there was one.
+func (s *Store) RemoveDayOff(ctx context.Context, d Date) (bool, error) {
+	res := s.q(ctx).Where("date = ?", d).Delete(&DayOff{})
+	return res.RowsAffected > 0, wrap("remove day off", res.Error)
+}
+
+// AcquireLease takes or renews the named lease for holder until now+ttl, unless another holder
+// has it and it has not expired. It reports whether holder has the lease.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	now := s.clock().UTC()
+	until := now.Add(ttl)
+	var got bool
+	err := s.atomic(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+			Create(&Lease{Name: name, Holder: holder, ExpiresAt: until, UpdatedAt: now}).Error; err != nil {
+			return err
+		}
+		res := tx.q(ctx).Model(&Lease{}).Where("name = ? AND (holder = ? OR expires_at < ?)", name, holder, now).
+			Updates(map[string]any{"holder": holder, "expires_at": until, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		got = res.RowsAffected > 0
+		return nil
+	})
+	return got, wrap("acquire lease", err)
+}
+
+// ReleaseLease gives the lease up, so another instance need not wait for it to expire.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	err := s.q(ctx).Model(&Lease{}).Where("name = ? AND holder = ?", name, holder).
+		Update("expires_at", time.Unix(0, 0).UTC()).Error
+	return wrap("release lease", err)
+}

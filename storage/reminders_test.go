@@ -1,0 +1,83 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"nhacviec/storage"
+	"nhacviec/storage/storagetest"
+)
+
+// One instance holds a lease until it expires or is released; the other takes it then.
+func TestLease(t *testing.T) {
+	clock := storagetest.NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC))
+	storagetest.Each(t, storagetest.Options{Now: clock.Now}, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		take := func(holder string) bool {
+			ok, err := s.AcquireLease(ctx, "scheduler", holder, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !take("a") || take("b") || !take("a") {
+			t.Fatal("a first, b refused, a renews")
+		}
+		clock.Advance(59 * time.Second)
+		if take("b") {
+			t.Fatal("b took an unexpired lease")
+		}
+		clock.Advance(2 * time.Second)
+		if !take("b") || take("a") {
+			t.Fatal("b takes the expired lease; a is refused")
+		}
+		if err := s.ReleaseLease(ctx, "scheduler", "b"); err != nil {
+			t.Fatal(err)
+		}
+		if !take("a") {
+			t.Fatal("a takes a released lease")
+		}
+	})
+}
+
+// Days off, unreachable members and reminder settings round-trip.
+func TestReminderSettingsAndDaysOff(t *testing.T) {
+	storagetest.Each(t, storagetest.Options{}, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		u := storagetest.Province(t, s)
+		m := storagetest.Join(t, s, 1001, "Lan", u["TH_A"], storage.RoleHead)
+		if err := s.SetReminderSettings(ctx, m.ID, storage.ReminderSettings{RemindAt: 600, QuietFrom: 1320, QuietTo: 360, Off: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkUnreachable(ctx, 1001); err != nil {
+			t.Fatal(err)
+		}
+		got := storagetest.Must(s.MemberByID(ctx, m.ID))(t)
+		if got.RemindAt != 600 || got.QuietFrom != 1320 || got.QuietTo != 360 || !got.RemindersOff || got.UnreachableAt == nil {
+			t.Fatalf("%+v", got)
+		}
+		if err := s.MarkReachable(ctx, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := storagetest.Must(s.MemberByID(ctx, m.ID))(t); got.UnreachableAt != nil {
+			t.Fatal("still unreachable")
+		}
+		d := storage.Date{Year: 2026, Month: 12, Day: 24}
+		for _, off := range []bool{true, false} {
+			if err := s.SetDayOff(ctx, storage.DayOff{Date: d, Off: off, Name: "Nghỉ"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ds := storagetest.Must(s.DaysOff(ctx))(t)
+		if len(ds) != 1 || ds[0].Off || ds[0].Date != d {
+			t.Fatalf("%+v", ds)
+		}
+		if ok, err := s.RemoveDayOff(ctx, d); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		if ok, _ := s.RemoveDayOff(ctx, d); ok {
+			t.Fatal("removed twice")
+		}
+	})
+}
