@@ -37,6 +37,8 @@ var aliases = map[string]string{
 	"directives": "vanban",
 	"lienket":    "lienket",
 	"link":       "lienket",
+	"caidat":     "caidat",
+	"settings":   "caidat",
 }
 
 // parseCommand finds the first bot command in a message's text (or caption) for this bot. Entity

@@ -51,6 +51,14 @@ func (b *Bot) render(ctx context.Context, m storage.OutboxMessage) (string, *key
 		return t.announcement(m.RefID)
 	case storage.KindTaskHandover:
 		return t.handoverText(m.RefID)
+	case storage.KindReminder:
+		return t.reminderText(m)
+	case storage.KindEscalation:
+		return t.escalationText(m)
+	case storage.KindExtensionAsk:
+		return t.extensionAskText(m.RefID)
+	case storage.KindExtensionDecided:
+		return t.extensionDecidedText(m.RefID)
 	}
 	return "", nil, permanent{fmt.Errorf("bot: unknown message kind %q", m.Kind)}
 }
@@ -145,11 +153,13 @@ type (
 		to int64
 	}
 	permanent struct{ error }
+	blocked   struct{ permanent } // the person blocked the bot (403)
 )
 
 func (e retryAfter) RetryAfter() time.Duration { return e.wait }
 func (e migrated) MigrateTo() int64            { return e.to }
 func (e permanent) Permanent() bool            { return true }
+func (e blocked) Blocked() bool                { return true }
 func (e retryAfter) Unwrap() error             { return e.error }
 func (e migrated) Unwrap() error               { return e.error }
 func (e permanent) Unwrap() error              { return e.error }
@@ -163,7 +173,9 @@ func classify(err error) error {
 		return retryAfter{err, time.Duration(max(tooMany.RetryAfter, 1)) * time.Second}
 	case errors.As(err, &moved):
 		return migrated{err, int64(moved.MigrateToChatID)}
-	case errors.Is(err, tg.ErrorForbidden), errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorNotFound):
+	case errors.Is(err, tg.ErrorForbidden):
+		return blocked{permanent{err}}
+	case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorNotFound):
 		return permanent{err}
 	}
 	return err

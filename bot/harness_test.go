@@ -120,16 +120,37 @@ func (h *harness) step() {
 	}
 }
 
+// scheduler is the scheduler serve runs, on the harness's clock, with fast rates.
+func (h *harness) scheduler() *scheduler.Scheduler {
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	return scheduler.New(scheduler.Options{Store: h.st, Deliverer: h.bot, Now: h.clock.Now, Location: loc,
+		Rates: scheduler.Rates{PerSecond: 1000, PrivateGap: time.Millisecond, GroupGap: time.Millisecond}})
+}
+
 // drain sends what the outbox holds, as the scheduler's sender does in serve.
 func (h *harness) drain() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(h.ctx, 20*time.Second)
 	defer cancel()
-	s := scheduler.New(scheduler.Options{Store: h.st, Deliverer: h.bot, Now: h.clock.Now,
-		Rates: scheduler.Rates{PerSecond: 1000, PrivateGap: time.Millisecond, GroupGap: time.Millisecond}})
-	if err := s.DrainOutbox(ctx); err != nil {
+	if err := h.scheduler().DrainOutbox(ctx); err != nil {
 		h.t.Fatalf("drain: %v", err)
 	}
+}
+
+// remind sets the clock to a local time in Vietnam ("2006-01-02 15:04"), runs the reminder
+// tick and sends what it queued.
+func (h *harness) remind(local string) {
+	h.t.Helper()
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	at, err := time.ParseInLocation("2006-01-02 15:04", local, loc)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.clock.Set(at)
+	if _, err := h.scheduler().RunReminders(h.ctx); err != nil {
+		h.t.Fatalf("reminders: %v", err)
+	}
+	h.drain()
 }
 
 // user makes a Telegram user.

@@ -85,6 +85,18 @@ type catalog struct {
 	BtnNoEvidence, BtnClearEvidence, BtnSubmit, BtnEditProgress             string
 	BtnEditResult, BtnEditDifficulties, BtnEditProposals, BtnEditEvidence   string
 	BtnKeepDraft, BtnDropDraft, BtnAddEvidence, BtnClearField, BtnDone      string
+	// Reminders, extensions and settings
+	CmdSettings, CmdSettingsDesc, RemindTitleOne, RemindTitleMany string
+	RemindPeriod, RemindFooterOne, RemindFooterMany, BtnReportNow string
+	BtnReportTask, BtnExtend, BtnExtendTask, BtnSnooze1           string
+	BtnSnooze3, Snoozed, EscalateTitle, EscalateFooter            string
+	ExtAskDate, ExtBadDate, ExtAskReason, ExtTextOnly             string
+	ExtSent, ExtPending, ExtDone, ExtNoSupervisor                 string
+	ExtAsk, BtnApprove, BtnDeny, ExtApprovedBy                    string
+	ExtDeniedBy, ExtAlreadyDecided, ExtApproved, ExtDenied        string
+	Saved, FinishFlowFirst, SettingsTitle, SettingsOn             string
+	SettingsOff, SettingsBad, SettingsInQuiet, BtnRemindersOff    string
+	BtnRemindersOn, ExtCancelled                                  string
 }
 
 // catalogs by language code. Vietnamese is the default.
@@ -96,4 +108,5 @@ func catalogFor(lang string) *catalog {
 		return c
 	}
 	return &vi
+
 }

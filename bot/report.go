@@ -342,6 +342,8 @@ func (t *turn) cancelFlow() error {
 		t.send(t.m.EditClosed, nil)
 	case flowDirective:
 		t.send(t.m.DirCancelled, nil)
+	case flowExtension:
+		t.send(t.m.ExtCancelled, nil)
 	default:
 		t.send(t.m.ReportCancelled, nil)
 	}
@@ -508,6 +510,8 @@ func (t *turn) continueFlow(conv storage.Conversation, msg *models.Message) erro
 		return t.continueEdit(conv, msg)
 	case flowDirective:
 		return t.continueDirective(conv, msg)
+	case flowExtension:
+		return t.continueExtension(conv, msg)
 	}
 	d, err := loadDraft(conv)
 	if err != nil {

@@ -42,6 +42,13 @@ func (b *Bot) route(t *turn) error {
 	if t.member == nil {
 		return t.stranger()
 	}
+	if t.member.UnreachableAt != nil {
+		// They blocked the bot and have come back: the bot may write to them again.
+		if err := t.st.MarkReachable(t.ctx, t.member.ID); err != nil {
+			return err
+		}
+		t.member.UnreachableAt = nil
+	}
 	switch {
 	case t.upd.CallbackQuery != nil:
 		return t.onCallback()
@@ -202,6 +209,9 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 	case "lienket":
 		t.send(t.m.LinkInGroups, nil)
 		showOnly = true
+	case "caidat":
+		err = t.settingsCommand(cmd.Args)
+		showOnly = true
 	default:
 		t.send(t.m.UnknownCommand, nil)
 		showOnly = true
@@ -250,6 +260,12 @@ func (t *turn) onCallback() error {
 		return t.onDirectiveButton(c)
 	case "v":
 		return t.onDirectivesButton(c)
+	case "z":
+		return t.onSnoozeButton(c)
+	case "x":
+		return t.onExtensionButton(c)
+	case "s":
+		return t.onSettingsButton(c)
 	case "a", "g":
 		t.answer(t.m.GroupButtonsInGroups, false)
 		return nil

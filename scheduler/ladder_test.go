@@ -112,7 +112,7 @@ func TestQuietHours(t *testing.T) {
 		{780, 720, 780, false},
 		{600, 600, 600, false}, // none
 	} {
-		if got := quiet(tc.minute, tc.from, tc.to); got != tc.want {
+		if got := storage.Quiet(tc.minute, tc.from, tc.to); got != tc.want {
 			t.Errorf("quiet(%d, %d–%d) = %v", tc.minute, tc.from, tc.to, got)
 		}
 	}

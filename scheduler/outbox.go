@@ -57,6 +57,7 @@ type OutboxStore interface {
 	Retry(ctx context.Context, id int64, at time.Time, reason string) error
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	MoveChat(ctx context.Context, from, to int64) error
+	MarkUnreachable(ctx context.Context, telegramID int64) error
 }
 
 type logger interface {
@@ -130,6 +131,7 @@ func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
 		retry interface{ RetryAfter() time.Duration }
 		moved interface{ MigrateTo() int64 }
 		perm  interface{ Permanent() bool }
+		block interface{ Blocked() bool }
 	)
 	var serr error
 	switch {
@@ -146,6 +148,12 @@ func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
 			serr = o.store.Retry(ctx, m.ID, now, err.Error())
 		}
 		o.log.Info("a group became a supergroup", "from", m.ChatID, "to", moved.MigrateTo())
+	case errors.As(err, &block) && block.Blocked() && m.ChatID > 0:
+		// The person blocked the bot: nothing more goes to them until they write again.
+		if serr = o.store.MarkUnreachable(ctx, m.ChatID); serr == nil {
+			serr = o.store.MarkFailed(ctx, m.ID, err.Error())
+		}
+		o.log.Info("a member blocked the bot", "chat_id", m.ChatID)
 	case errors.As(err, &perm) && perm.Permanent(), m.Attempts+1 >= maxAttempts:
 		serr = o.store.MarkFailed(ctx, m.ID, err.Error())
 		o.log.Warn("a message could not be sent", "outbox_id", m.ID, "kind", m.Kind, "chat_id", m.ChatID, "err", err)

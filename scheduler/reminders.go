@@ -211,18 +211,7 @@ func (s *Scheduler) deliverable(cal *calendar.Calendar, today, deadline time.Tim
 	if !cal.IsWorkingDay(today) && !today.Equal(deadline) {
 		return false
 	}
-	return minute >= remindAt && !quiet(minute, quietFrom, quietTo)
-}
-
-// quiet reports whether minute falls in the quiet hours from–to (which may wrap past midnight).
-func quiet(minute, from, to int) bool {
-	switch {
-	case from == to:
-		return false
-	case from < to:
-		return minute >= from && minute < to
-	}
-	return minute >= from || minute < to
+	return minute >= remindAt && !storage.Quiet(minute, quietFrom, quietTo)
 }
 
 // batchKey names a message by what it carries, so that the same items make the same key.

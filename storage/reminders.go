@@ -3,8 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -239,4 +242,128 @@ func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 	err := s.q(ctx).Model(&Lease{}).Where("name = ? AND holder = ?", name, holder).
 		Update("expires_at", time.Unix(0, 0).UTC()).Error
 	return wrap("release lease", err)
+}
+
+// ErrExtensionPending is returned when an assignment already has a request waiting.
+var ErrExtensionPending = errors.New("storage: an extension request is already waiting")
+
+// RequestExtension records a head's request for a later deadline and queues one message to each
+// supervisor given, in one transaction.
+func (s *Store) RequestExtension(ctx context.Context, r ExtensionRequest, supervisors []Member) (ExtensionRequest, error) {
+	err := s.atomic(ctx, func(tx *Store) error {
+		var n int64
+		if err := tx.q(ctx).Model(&ExtensionRequest{}).Where("assignment_id = ? AND status = ?", r.AssignmentID, ExtensionPending).
+			Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrExtensionPending
+		}
+		now := tx.clock()
+		r.ID, r.Status, r.CreatedAt, r.UpdatedAt = 0, ExtensionPending, now, now
+		if err := tx.q(ctx).Omit("Assignment", "Member", "Decider").Create(&r).Error; err != nil {
+			return err
+		}
+		msgs := make([]OutboxMessage, 0, len(supervisors))
+		for _, sup := range supervisors {
+			id := sup.ID
+			msgs = append(msgs, OutboxMessage{Kind: KindExtensionAsk, ChatID: sup.TelegramID, MemberID: &id, RefID: r.ID,
+				Key: fmt.Sprintf("%s:%d:%d", KindExtensionAsk, r.ID, sup.ID)})
+		}
+		return tx.Enqueue(ctx, msgs)
+	})
+	if errors.Is(err, ErrExtensionPending) {
+		return r, err
+	}
+	return r, wrap("request extension", err)
+}
+
+// ExtensionByID returns a request with its assignment and the member who asked.
+func (s *Store) ExtensionByID(ctx context.Context, id int64) (ExtensionRequest, error) {
+	var r ExtensionRequest
+	if err := s.q(ctx).Take(&r, id).Error; err != nil {
+		return r, wrap("extension by id", err)
+	}
+	a, err := s.AssignmentByID(ctx, r.AssignmentID)
+	if err != nil {
+		return r, err
+	}
+	m, err := s.MemberByID(ctx, r.MemberID)
+	if err != nil {
+		return r, err
+	}
+	r.Assignment, r.Member = a, m
+	return r, nil
+}
+
+// PendingExtension returns the request waiting for an assignment, if any.
+func (s *Store) PendingExtension(ctx context.Context, assignmentID int64) (ExtensionRequest, error) {
+	var r ExtensionRequest
+	err := s.q(ctx).Where("assignment_id = ? AND status = ?", assignmentID, ExtensionPending).Take(&r).Error
+	return r, wrap("pending extension", err)
+}
+
+// DecideExtension records a supervisor's answer, the first one only: approved moves the
+// assignment's deadline (and the reminders with it). The member who asked is told through the
+// outbox, in the same transaction. It reports whether this answer was the one recorded.
+func (s *Store) DecideExtension(ctx context.Context, id, deciderID int64, approve bool) (bool, error) {
+	var decided bool
+	err := s.atomic(ctx, func(tx *Store) error {
+		status := ExtensionDenied
+		if approve {
+			status = ExtensionApproved
+		}
+		now := tx.clock()
+		res := tx.q(ctx).Model(&ExtensionRequest{}).Where("id = ? AND status = ?", id, ExtensionPending).
+			Updates(map[string]any{"status": status, "decided_by": deciderID, "decided_at": now, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		decided = true
+		var r ExtensionRequest
+		if err := tx.q(ctx).Take(&r, id).Error; err != nil {
+			return err
+		}
+		if approve {
+			if err := tx.q(ctx).Model(&Assignment{}).Where("id = ?", r.AssignmentID).Update("due", r.ProposedDue).Error; err != nil {
+				return err
+			}
+			if err := tx.q(ctx).Model(&Subscription{}).Where("assignment_id = ?", r.AssignmentID).Update("snoozed_until", Date{}).Error; err != nil {
+				return err
+			}
+		}
+		var m Member
+		if err := tx.q(ctx).Take(&m, r.MemberID).Error; err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, []OutboxMessage{{Kind: KindExtensionDecided, ChatID: m.TelegramID, MemberID: &m.ID, RefID: r.ID,
+			Key: fmt.Sprintf("%s:%d", KindExtensionDecided, r.ID)}})
+	})
+	return decided, wrap("decide extension", err)
+}
+
+// ReminderItems lists the items of the message that carried the reminder item id.
+func (s *Store) ReminderItems(ctx context.Context, id int64) ([]Reminder, error) {
+	var first Reminder
+	if err := s.q(ctx).Take(&first, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, nil
+		}
+		return nil, wrap("reminder items", err)
+	}
+	var items []Reminder
+	err := s.q(ctx).Where("batch = ?", first.Batch).Order("id").Find(&items).Error
+	return items, wrap("reminder items", err)
+}
+
+// Quiet reports whether minute (after midnight) falls in the quiet hours from–to, which may
+// wrap past midnight; from = to means none.
+func Quiet(minute, from, to int) bool {
+	switch {
+	case from == to:
+		return false
+	case from < to:
+		return minute >= from && minute < to
+	}
+	return minute >= from || minute < to
 }
