@@ -2,9 +2,6 @@ package main
 
 import (
 	"flag"
-
-	"nhacviec/bot"
-	"nhacviec/scheduler"
 )
 
 // serveFlags is "nhacviec serve": the bot with long polling, until SIGINT or SIGTERM.
@@ -18,21 +15,11 @@ func serveFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail(e.tx.DBError, err)
 		}
 		defer st.Close() // last: after the bot and the scheduler have stopped
-		b, err := bot.New(e.ctx, bot.Options{
-			Token:       e.cfg.Token,
-			APIURL:      e.cfg.APIURL,
-			Username:    e.cfg.BotUsername,
-			Store:       st,
-			Logger:      e.log,
-			Location:    e.cfg.Location,
-			Now:         e.now,
-			Workers:     e.cfg.Workers,
-			PollTimeout: e.cfg.PollTimeout,
-		})
+		b, err := e.newBot(st)
 		if err != nil {
 			return e.fail(e.tx.BotError, err)
 		}
-		sch := scheduler.New(scheduler.Options{Store: st, Deliverer: b, Logger: e.log, Now: e.now, Location: e.cfg.Location, KeepUpdates: e.cfg.KeepUpdates})
+		sch := e.newScheduler(st, b, e.now)
 		sch.Start()
 		defer sch.Stop() // after the bot: a running job finishes before the database closes
 		e.log.Info("nhacviec is running", "bot", b.Username(), "db", st.Dialect())

@@ -24,6 +24,10 @@ type cliText struct {
 	NeedUsername, InviteCode, InviteLink, InviteFor, InviteLimits          string
 	Unlimited, Never                                                       string
 	DirectiveUsage, BadCadence, OnlyWithPublish, NoTasksFound              string
+	BadSpec, BadLadder, BadCutoff, BadHolidays, BadRate                    string
+	RunJobUsage, BadAt, RemindersQueued, OutboxDrained                     string
+	HolidayUsage, HolidaySet, HolidayRemoved, HolidayNone, HolidayLine     string
+	FailuresNone, FailureLine, Off, Work, Weekdays, OutboxUsage            string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -81,6 +85,9 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   task create     tạo nhiệm vụ và giao cho các trường
   invite create   tạo mã mời và đường link tham gia
   directive import F  đọc một văn bản chỉ đạo (.docx, .pdf, .txt); với --publish thì phát hành
+  run-job reminders   chạy một lượt nhắc việc (--at để chạy như ở thời điểm khác), gửi hết rồi thoát
+  holiday …           ngày nghỉ bổ sung và ngày làm bù; holiday year NĂM in các ngày nghỉ lễ
+  outbox failed       các tin nhắn gửi không thành công và lý do
 
 Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 `,
@@ -149,6 +156,26 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	InviteLimits:        "Số lượt:   %s · thời hạn: %s",
 	Unlimited:           "không giới hạn",
 	Never:               "không giới hạn",
+	BadSpec:             "%s: %q không phải lịch cron (ví dụ \"*/5 * * * *\"), hoặc off",
+	BadLadder:           "ladder: %q không đúng dạng 7,3,1/3/2 (số ngày làm việc trước hạn / nhắc quá hạn mỗi / báo cán bộ sau)",
+	BadCutoff:           "monthly-cutoff: %q không phải ngày từ 1 đến 28",
+	BadHolidays:         "holidays-file: %s: %v",
+	BadRate:             "send-rate: %q không phải số tin mỗi giây (lớn hơn 0, tối đa 1000)",
+	RunJobUsage:         "Cách dùng: nhacviec run-job reminders [--at 2026-12-01T07:30]",
+	BadAt:               "--at: %q không phải thời điểm dạng 2026-12-01T07:30",
+	RemindersQueued:     "Nhắc việc lúc %s: đã xếp %d tin nhắn.",
+	OutboxDrained:       "Đã gửi hết các tin đang chờ.",
+	HolidayUsage:        "Cách dùng: nhacviec holiday list | holiday add NGÀY [--work] [--name TÊN] | holiday remove NGÀY | holiday year NĂM",
+	HolidaySet:          "Đã lưu %s: %s.",
+	HolidayRemoved:      "Đã xóa ngày %s.",
+	HolidayNone:         "Không có ngày %s trong danh sách bổ sung.",
+	HolidayLine:         "%s  %-8s %s",
+	FailuresNone:        "Không có tin nhắn nào gửi không thành công.",
+	FailureLine:         "#%d  %s  %-18s chat %d  lần thử %d  %s",
+	Off:                 "nghỉ",
+	Work:                "làm việc",
+	Weekdays:            "CN,Thứ 2,Thứ 3,Thứ 4,Thứ 5,Thứ 6,Thứ 7",
+	OutboxUsage:         "Cách dùng: nhacviec outbox failed [--limit N]",
 	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
 	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
@@ -185,6 +212,9 @@ Usage: nhacviec <command> [options]
   task create     create a task and assign it to schools
   invite create   create an invite code and its link
   directive import F  read a directive (.docx, .pdf, .txt); with --publish, publish it
+  run-job reminders   run one reminder tick (--at: as if at another time), send everything, exit
+  holiday …           extra days off and working days; holiday year YEAR prints the holidays
+  outbox failed       messages that could not be sent, and why
 
 Options of a command: nhacviec <command> -h
 `,
@@ -253,6 +283,26 @@ Options of a command: nhacviec <command> -h
 	InviteLimits:        "Uses:    %s · expires: %s",
 	Unlimited:           "unlimited",
 	Never:               "never",
+	BadSpec:             "%s: %q is not a cron spec (like \"*/5 * * * *\"), nor off",
+	BadLadder:           "ladder: %q is not like 7,3,1/3/2 (working days before / overdue every / escalate after)",
+	BadCutoff:           "monthly-cutoff: %q is not a day from 1 to 28",
+	BadHolidays:         "holidays-file: %s: %v",
+	BadRate:             "send-rate: %q is not a number of messages per second (above 0, at most 1000)",
+	RunJobUsage:         "Usage: nhacviec run-job reminders [--at 2026-12-01T07:30]",
+	BadAt:               "--at: %q is not a time like 2026-12-01T07:30",
+	RemindersQueued:     "Reminders at %s: %d messages queued.",
+	OutboxDrained:       "Everything waiting was sent.",
+	HolidayUsage:        "Usage: nhacviec holiday list | holiday add DATE [--work] [--name NAME] | holiday remove DATE | holiday year YEAR",
+	HolidaySet:          "Saved %s: %s.",
+	HolidayRemoved:      "Removed %s.",
+	HolidayNone:         "%s is not among the added days.",
+	HolidayLine:         "%s  %-8s %s",
+	FailuresNone:        "No message failed.",
+	FailureLine:         "#%d  %s  %-18s chat %d  attempts %d  %s",
+	Off:                 "off",
+	Work:                "work",
+	Weekdays:            "Sun,Mon,Tue,Wed,Thu,Fri,Sat",
+	OutboxUsage:         "Usage: nhacviec outbox failed [--limit N]",
 	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
 	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",

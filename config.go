@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"nhacviec/calendar"
+	"nhacviec/scheduler"
 )
 
 // Config is the whole configuration: flag over environment over default.
@@ -26,6 +29,11 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	Lang            string
+	ReminderSpec    string              // the reminder tick's cron spec; empty: no reminders
+	Ladder          scheduler.Ladder    // when reminders go, relative to the deadline
+	Holidays        []calendar.Override // from the holidays file
+	Rates           scheduler.Rates     // the sender's limits
+	MonthlyCutoff   int                 // monthly reports are due on this day
 }
 
 // setting is one configuration key: its flag, its environment variable and its default. The
@@ -43,6 +51,13 @@ var settings = []setting{
 	{"poll-timeout", "NHACVIEC_POLL_TIMEOUT", "50s", "long-poll wait for updates"},
 	{"shutdown-timeout", "NHACVIEC_SHUTDOWN_TIMEOUT", "15s", "how long running handlers may finish at shutdown"},
 	{"keep-updates", "NHACVIEC_KEEP_UPDATES", "168h", "how long handled updates are kept"},
+	{"reminder-spec", "NHACVIEC_REMINDER_SPEC", "*/5 * * * *", "cron spec of the reminder tick (\"off\": no reminders)"},
+	{"ladder", "NHACVIEC_LADDER", "7,3,1/3/2", "working days before the deadline / overdue every / escalate after"},
+	{"monthly-cutoff", "NHACVIEC_MONTHLY_CUTOFF", "25", "day of the month monthly reports are due"},
+	{"holidays-file", "NHACVIEC_HOLIDAYS_FILE", "", "extra days off or worked, one a line: 2026-12-24 off Name"},
+	{"send-rate", "NHACVIEC_SEND_RATE", "25", "messages per second the bot sends on its own, in total"},
+	{"private-gap", "NHACVIEC_PRIVATE_GAP", "1s", "time between two messages to one person"},
+	{"group-gap", "NHACVIEC_GROUP_GAP", "3s", "time between two messages to one group"},
 	{"log-level", "NHACVIEC_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "NHACVIEC_LOG_FORMAT", "text", "text or json"},
 	{"lang", "NHACVIEC_LANG", "vi", "language of this command line: vi or en"},
@@ -130,6 +145,32 @@ func loadConfig(flags map[string]string, getenv func(string) string, needToken b
 	if strings.TrimSpace(c.DB) == "" {
 		bad("%s", tx.EmptyDB)
 	}
+	if c.ReminderSpec = get("reminder-spec"); c.ReminderSpec == "off" {
+		c.ReminderSpec = ""
+	} else if err := scheduler.ValidSpec(c.ReminderSpec); err != nil {
+		bad(tx.BadSpec, "reminder-spec", c.ReminderSpec)
+	}
+	if c.Ladder, err = scheduler.ParseLadder(get("ladder")); err != nil {
+		bad(tx.BadLadder, get("ladder"))
+	}
+	if c.MonthlyCutoff, err = strconv.Atoi(get("monthly-cutoff")); err != nil || c.MonthlyCutoff < 1 || c.MonthlyCutoff > 28 {
+		bad(tx.BadCutoff, get("monthly-cutoff"))
+	}
+	if f := get("holidays-file"); f != "" {
+		data, err := os.Open(f)
+		if err == nil {
+			c.Holidays, err = calendar.ParseOverrides(data)
+			data.Close()
+		}
+		if err != nil {
+			bad(tx.BadHolidays, f, err)
+		}
+	}
+	rate, err := strconv.ParseFloat(get("send-rate"), 64)
+	if err != nil || rate <= 0 || rate > 1000 {
+		bad(tx.BadRate, get("send-rate"))
+	}
+	c.Rates = scheduler.Rates{PerSecond: rate, PrivateGap: duration("private-gap"), GroupGap: duration("group-gap")}
 
 	token, file := strings.TrimSpace(getenv(envToken)), strings.TrimSpace(getenv(envTokenFile))
 	tokenReported := false

@@ -55,6 +55,9 @@ var commands = []command{
 	{name: "task create", flags: taskCreateFlags},
 	{name: "invite create", flags: inviteCreateFlags},
 	{name: "directive import", flags: directiveImportFlags},
+	{name: "run-job", needToken: true, flags: runJobFlags},
+	{name: "holiday", flags: holidayFlags},
+	{name: "outbox", flags: outboxFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -259,5 +260,17 @@ func TestParseInterspersed(t *testing.T) {
 	args, err := parseInterspersed(fs, []string{"a.txt", "--json", "b", "--due", "15/12/2026", "--", "--json"})
 	if err != nil || !*j || *due != "15/12/2026" || strings.Join(args, " ") != "a.txt b --json" {
 		t.Fatalf("%v %v %q %v", args, err, *due, *j)
+	}
+}
+
+// Every text of the command line exists in both languages.
+func TestCLITextsComplete(t *testing.T) {
+	for lang, tx := range cliTexts {
+		v := reflect.ValueOf(*tx)
+		for i := 0; i < v.NumField(); i++ {
+			if strings.TrimSpace(v.Field(i).String()) == "" {
+				t.Errorf("%s: %s is empty", lang, v.Type().Field(i).Name)
+			}
+		}
 	}
 }

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"nhacviec/bot/telegramtest"
+	"nhacviec/storage"
+	"nhacviec/storage/storagetest"
+)
+
+// run-job reminders ticks as if at the time given, sends everything queued and exits; run again,
+// it sends nothing twice.
+func TestRunJobReminders(t *testing.T) {
+	srv := telegramtest.New(telegramtest.Options{})
+	defer srv.Close()
+	c := newCLI(t)
+	c.env["NHACVIEC_TELEGRAM_TOKEN"] = srv.Token()
+	c.env["NHACVIEC_TELEGRAM_API_URL"] = srv.URL()
+	if code, _, errOut := c.run("units", "import", c.file("units.csv", provinceCSV)); code != 0 {
+		t.Fatal(errOut)
+	}
+	lan := srv.NewUser("Nguyễn Thị", "Lan")
+	st, err := storage.Open(context.Background(), storage.Options{DSN: c.env["NHACVIEC_DB"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storagetest.Join(t, st, lan.ID, "Lan", storagetest.Must(st.UnitByCode(context.Background(), "TH_A"))(t), storage.RoleHead)
+	st.Close()
+	if code, _, errOut := c.run("task", "create", "--title", "Kiểm tra nội bộ", "--assign", "TH_A", "--due", "2026-12-18"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := c.run("run-job", "reminders", "--at", "2026-12-09T07:30")
+	if code != 0 || !strings.Contains(out, "Nhắc việc lúc 09/12/2026 07:30: đã xếp 1 tin nhắn.") || !strings.Contains(out, "Đã gửi hết") {
+		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+	sent := srv.Sent(lan.ID)
+	if len(sent) != 2 || !strings.Contains(sent[0].PlainText(), "nhiệm vụ mới") || !strings.Contains(sent[1].PlainText(), "Nhắc việc") {
+		var texts []string
+		for _, m := range sent {
+			texts = append(texts, m.PlainText())
+		}
+		t.Fatalf("sent: %q", texts)
+	}
+	code, out, _ = c.run("run-job", "reminders", "--at", "2026-12-09T08:00")
+	if code != 0 || !strings.Contains(out, "đã xếp 0 tin nhắn") || len(srv.Sent(lan.ID)) != 2 {
+		t.Fatalf("second run: %d %s", code, out)
+	}
+	for _, bad := range [][]string{{"run-job"}, {"run-job", "digest"}, {"run-job", "reminders", "--at", "mai"}} {
+		if code, _, _ := c.run(bad...); code != 1 {
+			t.Errorf("%v: %d", bad, code)
+		}
+	}
+	// A message that could not be sent is listed with its reason.
+	srv.Block(lan.ID)
+	if code, _, errOut := c.run("run-job", "reminders", "--at", "2026-12-15T07:30"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, _ = c.run("outbox", "failed")
+	if code != 0 || !strings.Contains(out, "reminder") || !strings.Contains(out, "Forbidden") {
+		t.Fatalf("outbox failed: %d %s", code, out)
+	}
+}
+
+// holiday adds, lists and removes extra days; holiday year prints the days off.
+func TestHolidayCommand(t *testing.T) {
+	c := newCLI(t)
+	code, out, _ := c.run("holiday", "year", "2026")
+	for _, w := range []string{"01/01/2026", "17/02/2026  Thứ 3    Tết Nguyên Đán", "27/04/2026", "Giỗ Tổ Hùng Vương (nghỉ bù)", "03/09/2026"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("year lacks %q:\n%s", w, out)
+		}
+	}
+	if code, out, _ := c.run("holiday", "add", "24/12/2026", "--name", "Nghỉ theo quyết định của tỉnh"); code != 0 || !strings.Contains(out, "Đã lưu 24/12/2026: nghỉ.") {
+		t.Fatalf("add: %d %s", code, out)
+	}
+	if code, _, _ := c.run("holiday", "add", "2027-02-20", "--work", "--name", "Làm bù"); code != 0 {
+		t.Fatal("add work")
+	}
+	code, out, _ = c.run("holiday", "list")
+	if code != 0 || !strings.Contains(out, "24/12/2026  nghỉ     Nghỉ theo quyết định của tỉnh") || !strings.Contains(out, "20/02/2027  làm việc Làm bù") {
+		t.Fatalf("list: %s", out)
+	}
+	if _, out, _ := c.run("holiday", "year", "2026"); !strings.Contains(out, "24/12/2026") {
+		t.Fatalf("the added day is not a holiday:\n%s", out)
+	}
+	if code, _, _ := c.run("holiday", "remove", "2026-12-24"); code != 0 {
+		t.Fatal("remove")
+	}
+	if code, _, errOut := c.run("holiday", "remove", "2026-12-24"); code != 1 || !strings.Contains(errOut, "Không có ngày 24/12/2026") {
+		t.Fatalf("remove twice: %d %s", code, errOut)
+	}
+	for _, bad := range [][]string{{"holiday"}, {"holiday", "add", "31/02/2026"}, {"holiday", "year", "x"}, {"holiday", "frob"}} {
+		if code, _, _ := c.run(bad...); code != 1 {
+			t.Errorf("%v: %d", bad, code)
+		}
+	}
+}
+
+// The reminder settings are checked with the rest of the configuration.
+func TestReminderConfig(t *testing.T) {
+	c := newCLI(t)
+	c.env["NHACVIEC_LADDER"] = "7,3,1"
+	c.env["NHACVIEC_REMINDER_SPEC"] = "every morning"
+	c.env["NHACVIEC_MONTHLY_CUTOFF"] = "31"
+	c.env["NHACVIEC_SEND_RATE"] = "0"
+	c.env["NHACVIEC_HOLIDAYS_FILE"] = c.file("days.txt", "2026-12-24 maybe\n")
+	code, _, errOut := c.run("migrate")
+	for _, w := range []string{"ladder:", "reminder-spec:", "monthly-cutoff:", "send-rate:", "holidays-file:"} {
+		if code != 1 || !strings.Contains(errOut, w) {
+			t.Errorf("lacks %q: %d\n%s", w, code, errOut)
+		}
+	}
+}
