@@ -203,9 +203,16 @@ func (o *outbox) firstFree(now time.Time) time.Time {
 	return first
 }
 
-// run sends until ctx ends, looking for new messages every poll.
-func (o *outbox) run(ctx context.Context, poll time.Duration) {
+// run sends until ctx ends, looking for new messages every poll, while lead says this instance
+// is the one to send.
+func (o *outbox) run(ctx context.Context, poll time.Duration, lead func() bool) {
 	for ctx.Err() == nil {
+		if !lead() {
+			if sleep(ctx, poll) != nil {
+				return
+			}
+			continue
+		}
 		n, err := o.sendDue(ctx)
 		if err != nil && ctx.Err() == nil {
 			o.log.Error("cannot send queued messages", "err", err)

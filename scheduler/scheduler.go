@@ -5,7 +5,12 @@ package scheduler
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -18,6 +23,8 @@ type Store interface {
 	OutboxStore
 	ReminderStore
 	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
 // Options configure a Scheduler.
@@ -36,7 +43,16 @@ type Options struct {
 	Ladder       Ladder              // DefaultLadder when zero
 	Periods      Periods             // DefaultPeriods when zero
 	Holidays     []calendar.Override // from the holidays file
+
+	// Instance names this process for the lease that lets one of several instances run the ticks
+	// and the sender; LeaseTTL is how long the lease lasts unless renewed (a minute by default),
+	// so another instance takes over within that time if this one dies.
+	Instance string
+	LeaseTTL time.Duration
 }
+
+// leaseName is the lease the scheduled work runs under.
+const leaseName = "scheduler"
 
 // Scheduler owns the cron and the outbox sender.
 type Scheduler struct {
@@ -44,7 +60,8 @@ type Scheduler struct {
 	cron   *cron.Cron
 	outbox *outbox
 	cancel context.CancelFunc
-	done   chan struct{}
+	wg     sync.WaitGroup
+	leader atomic.Bool // this instance holds the lease
 }
 
 // New builds the scheduler and its jobs; Start runs them.
@@ -69,6 +86,15 @@ func New(o Options) *Scheduler {
 	if o.Periods.MonthlyDay == 0 {
 		o.Periods = DefaultPeriods
 	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = time.Minute
+	}
+	if o.Instance == "" {
+		host, _ := os.Hostname()
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		o.Instance = host + "/" + hex.EncodeToString(b)
+	}
 	s := &Scheduler{o: o, cron: c}
 	if o.Deliverer != nil {
 		if o.OutboxPoll <= 0 {
@@ -77,10 +103,17 @@ func New(o Options) *Scheduler {
 		s.outbox = newOutbox(o.Store, o.Deliverer, o.Rates, o.Now, o.Logger.With("component", "outbox"))
 	}
 	if o.KeepUpdates > 0 {
-		c.Schedule(mustParse("30 3 * * *"), cron.FuncJob(func() { s.PruneUpdates(context.Background()) }))
+		c.Schedule(mustParse("30 3 * * *"), cron.FuncJob(func() {
+			if s.leader.Load() {
+				s.PruneUpdates(context.Background())
+			}
+		}))
 	}
 	if o.ReminderSpec != "" {
 		c.Schedule(mustParse(o.ReminderSpec), cron.FuncJob(func() {
+			if !s.leader.Load() {
+				return // another instance holds the lease
+			}
 			n, err := s.RunReminders(context.Background())
 			if err != nil {
 				o.Logger.Error("cannot work out the reminders", "err", err)
@@ -108,26 +141,61 @@ func mustParse(spec string) cron.Schedule {
 	return sch
 }
 
-// Start runs the jobs, and the outbox sender, in the background.
+// Start runs the jobs, and the outbox sender, in the background, while this instance holds the
+// lease: it tries to take the lease at once and renews it three times per TTL.
 func (s *Scheduler) Start() {
-	s.cron.Start()
-	if s.outbox == nil {
-		return
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel, s.done = cancel, make(chan struct{})
+	s.cancel = cancel
+	s.TryLead(ctx)
+	s.wg.Add(1)
 	go func() {
-		defer close(s.done)
-		s.outbox.run(ctx, s.o.OutboxPoll)
+		defer s.wg.Done()
+		for sleep(ctx, s.o.LeaseTTL/3) == nil {
+			s.TryLead(ctx)
+		}
 	}()
+	s.cron.Start()
+	if s.outbox != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.outbox.run(ctx, s.o.OutboxPoll, s.leader.Load)
+		}()
+	}
 }
 
-// Stop stops the ticks and the sender and waits for what is running to finish.
+// TryLead takes or renews the lease and reports whether this instance now leads.
+func (s *Scheduler) TryLead(ctx context.Context) bool {
+	ok, err := s.o.Store.AcquireLease(ctx, leaseName, s.o.Instance, s.o.LeaseTTL)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.o.Logger.Error("cannot renew the scheduler's lease", "err", err)
+		}
+		ok = false
+	}
+	if was := s.leader.Swap(ok); was != ok {
+		s.o.Logger.Info("scheduler lease", "instance", s.o.Instance, "leading", ok)
+	}
+	return ok
+}
+
+// Leading reports whether this instance runs the ticks and the sender.
+func (s *Scheduler) Leading() bool { return s.leader.Load() }
+
+// Stop stops the ticks and the sender, waits for what is running to finish, and gives the lease
+// up so that another instance takes over at once.
 func (s *Scheduler) Stop() {
 	<-s.cron.Stop().Done()
 	if s.cancel != nil {
 		s.cancel()
-		<-s.done
+		s.wg.Wait()
+	}
+	if s.leader.Swap(false) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.o.Store.ReleaseLease(ctx, leaseName, s.o.Instance); err != nil {
+			s.o.Logger.Warn("cannot give the scheduler's lease up", "err", err)
+		}
 	}
 }
 
