@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"nhacviec/calendar"
@@ -70,6 +71,12 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 	}
 	ladder, periods := s.o.Ladder, s.o.Periods
 	perCache := map[storage.Cadence][2]Period{}
+	type rung struct {
+		st step
+		ok bool
+	}
+	rungs := map[time.Time]rung{} // by deadline: thousands of assignments share a few deadlines
+	working := cal.IsWorkingDay(today)
 
 	type member struct {
 		telegramID int64
@@ -114,8 +121,13 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 				deadline = due
 			}
 		}
-		st, ok := ladder.latest(cal, deadline, today)
-		if !ok {
+		r, seen := rungs[deadline]
+		if !seen {
+			r.st, r.ok = ladder.latest(cal, deadline, today)
+			rungs[deadline] = r
+		}
+		st := r.st
+		if !r.ok {
 			continue
 		}
 		if snooze := fromDate(c.SnoozedUntil); !c.SnoozedUntil.IsZero() {
@@ -129,7 +141,7 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 		if st.rule != storage.RuleSnooze && st.day.Before(assigned) {
 			continue // a rung from before the task was given: the notice of the task said it all
 		}
-		if !s.deliverable(cal, today, deadline, minute, c.RemindAt, c.QuietFrom, c.QuietTo) {
+		if !(working || today.Equal(deadline)) || minute < c.RemindAt || storage.Quiet(minute, c.QuietFrom, c.QuietTo) {
 			continue
 		}
 		key := storage.ReminderKey{MemberID: c.MemberID, AssignmentID: c.AssignmentID, Rule: st.rule, RuleDate: toDate(st.day)}
@@ -187,6 +199,16 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 	}
 
 	var batches []storage.ReminderBatch
+	// Each message lists its tasks by deadline.
+	for _, m := range byMember {
+		sort.Slice(m.items, func(i, j int) bool {
+			a, b := m.items[i], m.items[j]
+			if a.Due != b.Due {
+				return a.Due.Before(b.Due)
+			}
+			return a.AssignmentID < b.AssignmentID
+		})
+	}
 	add := func(kind string, all map[int64]*member) {
 		ids := make([]int64, 0, len(all))
 		for id := range all {
@@ -217,8 +239,15 @@ func (s *Scheduler) deliverable(cal *calendar.Calendar, today, deadline time.Tim
 // batchKey names a message by what it carries, so that the same items make the same key.
 func batchKey(kind string, memberID int64, today time.Time, items []storage.Reminder) string {
 	h := sha256.New()
+	var buf []byte
 	for _, it := range items {
-		fmt.Fprintf(h, "%d/%s/%s;", it.AssignmentID, it.Rule, it.RuleDate)
+		buf = strconv.AppendInt(buf[:0], it.AssignmentID, 10)
+		buf = append(buf, '/')
+		buf = append(buf, it.Rule...)
+		buf = append(buf, '/')
+		buf = strconv.AppendInt(buf, int64(it.RuleDate.Year*10000+int(it.RuleDate.Month)*100+it.RuleDate.Day), 10)
+		buf = append(buf, ';')
+		h.Write(buf)
 	}
 	return fmt.Sprintf("%s:%d:%s:%s", kind, memberID, today.Format("2006-01-02"), hex.EncodeToString(h.Sum(nil))[:16])
 }

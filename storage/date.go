@@ -55,10 +55,13 @@ func (d Date) DaysUntil(other Date) int {
 }
 
 // Before reports whether d is earlier than other.
-func (d Date) Before(other Date) bool { return d.String() < other.String() }
+func (d Date) Before(other Date) bool { return d.ordinal() < other.ordinal() }
 
 // After reports whether d is later than other.
-func (d Date) After(other Date) bool { return d.String() > other.String() }
+func (d Date) After(other Date) bool { return d.ordinal() > other.ordinal() }
+
+// ordinal orders dates: larger is later.
+func (d Date) ordinal() int { return d.Year*512 + int(d.Month)*32 + d.Day }
 
 // AddDays returns the day n days after d.
 func (d Date) AddDays(n int) Date { return DateOf(d.Time(time.UTC).AddDate(0, 0, n), time.UTC) }
@@ -96,12 +99,39 @@ func (d *Date) scanString(s string) error {
 	if len(s) > 10 {
 		s = s[:10]
 	}
+	if v, ok := fastDate(s); ok {
+		*d = v
+		return nil
+	}
 	v, err := ParseDate(s)
 	if err != nil {
 		return err
 	}
 	*d = v
 	return nil
+}
+
+// fastDate reads a valid YYYY-MM-DD without allocating: every reminder tick scans tens of
+// thousands of dates. Anything else falls back to ParseDate.
+func fastDate(s string) (Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	n := func(b string) int {
+		v := 0
+		for i := 0; i < len(b); i++ {
+			if b[i] < '0' || b[i] > '9' {
+				return -1
+			}
+			v = v*10 + int(b[i]-'0')
+		}
+		return v
+	}
+	y, m, d := n(s[:4]), n(s[5:7]), n(s[8:])
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > 28 && time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() != d {
+		return Date{}, false
+	}
+	return Date{y, time.Month(m), d}, true
 }
 
 // GormDataType makes GORM create a short text column for dates.

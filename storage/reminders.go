@@ -18,41 +18,94 @@ type ReminderCandidate struct {
 	AssignmentID, UnitID         int64
 	Due                          Date
 	Cadence                      Cadence
-	AssignedAt                   time.Time
+	AssignedAt                   time.Time // when the task was given
 	LastReportAt                 *time.Time
 	SnoozedUntil                 Date
 }
 
 // ReminderCandidates lists every open assignment with each member who follows it and may be
-// reminded: still of the school, not muted, reminders on, reachable.
+// reminded: still of the school, not muted, reminders on, reachable; in no particular order.
+// It runs on every tick over every open assignment, so it reads members and tasks once and the
+// (assignment, member) pairs with as few columns as it can.
 func (s *Store) ReminderCandidates(ctx context.Context) ([]ReminderCandidate, error) {
-	rows, err := s.q(ctx).Raw(`SELECT s.member_id, m.telegram_id, m.remind_at, m.quiet_from, m.quiet_to,
-		a.id, a.unit_id, a.due, t.cadence, a.created_at, a.last_report_at, s.snoozed_until
-		FROM subscriptions s
-		JOIN members m ON m.id = s.member_id
-		JOIN assignments a ON a.id = s.assignment_id
-		JOIN tasks t ON t.id = a.task_id
-		WHERE s.muted = ? AND m.reminders_off = ? AND m.unreachable_at IS NULL AND a.completed_at IS NULL
-		AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.member_id = s.member_id AND ms.unit_id = a.unit_id)
-		ORDER BY s.member_id, a.due, a.id`, false, false).Rows()
+	type member struct {
+		telegramID                   int64
+		remindAt, quietFrom, quietTo int
+	}
+	members := map[int64]member{}
+	rows, err := s.q(ctx).Raw(`SELECT id, telegram_id, remind_at, quiet_from, quiet_to FROM members
+		WHERE reminders_off = ? AND unreachable_at IS NULL`, false).Rows()
+	if err != nil {
+		return nil, wrap("reminder candidates", err)
+	}
+	for rows.Next() {
+		var id int64
+		var m member
+		if err := rows.Scan(&id, &m.telegramID, &m.remindAt, &m.quietFrom, &m.quietTo); err != nil {
+			rows.Close()
+			return nil, wrap("reminder candidates", err)
+		}
+		members[id] = m
+	}
+	rows.Close()
+	type task struct {
+		cadence Cadence
+		created time.Time
+	}
+	tasks := map[int64]task{}
+	rows, err = s.q(ctx).Raw(`SELECT id, cadence, created_at FROM tasks
+		WHERE id IN (SELECT DISTINCT task_id FROM assignments WHERE completed_at IS NULL)`).Rows()
+	if err != nil {
+		return nil, wrap("reminder candidates", err)
+	}
+	for rows.Next() {
+		var id int64
+		var t task
+		if err := rows.Scan(&id, &t.cadence, &t.created); err != nil {
+			rows.Close()
+			return nil, wrap("reminder candidates", err)
+		}
+		tasks[id] = t
+	}
+	rows.Close()
+
+	var n int64
+	if err := s.q(ctx).Model(&Subscription{}).Count(&n).Error; err != nil {
+		return nil, wrap("reminder candidates", err)
+	}
+	rows, err = s.q(ctx).Raw(`SELECT a.id, a.unit_id, a.task_id, a.due, a.last_report_at, s.member_id, s.snoozed_until
+		FROM assignments a
+		JOIN subscriptions s ON s.assignment_id = a.id
+		JOIN memberships ms ON ms.member_id = s.member_id AND ms.unit_id = a.unit_id
+		WHERE a.completed_at IS NULL AND s.muted = ?`, false).Rows()
 	if err != nil {
 		return nil, wrap("reminder candidates", err)
 	}
 	defer rows.Close()
-	var out []ReminderCandidate
+	out := make([]ReminderCandidate, 0, n)
 	for rows.Next() {
 		var c ReminderCandidate
+		var taskID int64
 		var last sql.NullTime
-		if err := rows.Scan(&c.MemberID, &c.TelegramID, &c.RemindAt, &c.QuietFrom, &c.QuietTo,
-			&c.AssignmentID, &c.UnitID, &c.Due, &c.Cadence, &c.AssignedAt, &last, &c.SnoozedUntil); err != nil {
+		if err := rows.Scan(&c.AssignmentID, &c.UnitID, &taskID, &c.Due, &last, &c.MemberID, &c.SnoozedUntil); err != nil {
 			return nil, wrap("reminder candidates", err)
 		}
+		m, ok := members[c.MemberID]
+		if !ok {
+			continue
+		}
+		t := tasks[taskID]
+		c.TelegramID, c.RemindAt, c.QuietFrom, c.QuietTo = m.telegramID, m.remindAt, m.quietFrom, m.quietTo
+		c.Cadence, c.AssignedAt = t.cadence, t.created
 		if last.Valid {
 			c.LastReportAt = &last.Time
 		}
 		out = append(out, c)
 	}
-	return out, wrap("reminder candidates", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, wrap("reminder candidates", err)
+	}
+	return out, nil
 }
 
 // ReminderKey names one reminder item: member, assignment, rule and the day of the rule.
