@@ -41,6 +41,8 @@ func main() {
 	skipRSS := flag.Bool("skip-rss", false, "do not build and run serve for the idle memory")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the nhacviec run to this file")
 	fakeMode := flag.Bool("fake", false, "internal: run the fake Bot API server for the parent")
+	send := flag.Int("send", 0, "only measure the outbox sender: this many messages against a rate-limited fake server")
+	limit := flag.Float64("limit", 1000, "with -send: the fake server's limit, messages per second")
 	flag.Parse()
 	profile = *cpuProfile
 	if *fakeMode {
@@ -52,6 +54,13 @@ func main() {
 	dir, err := os.MkdirTemp("", "nhacviec-bench")
 	check(err)
 	defer os.RemoveAll(dir)
+	if *send > 0 {
+		fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+		r, n429, wall := benchSend(ctx, dir, *send, *limit)
+		fmt.Printf("outbox sender: %d messages to %d people, server limit %.0f/s (burst %.0f), sender set to the limit\n", *send, *send, *limit, max(1, *limit/20))
+		fmt.Printf("  achieved %.1f messages/s = %.1f%% of the limit; 429 answers: %d; drain took %v\n", r, 100*r / *limit, n429, wall.Round(time.Millisecond))
+		return
+	}
 
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 	fmt.Printf("workload: %d one-line reports from %d heads, SQLite file database, %d workers;\n", *reports, *heads, *workers)

@@ -36,6 +36,14 @@ var DefaultRates = Rates{PerSecond: 25, PrivateGap: time.Second, GroupGap: 3 * t
 // maxAttempts is how often a message is tried before it is kept as failed.
 const maxAttempts = 6
 
+// senders is how many messages are in flight at once: each waits for Telegram's answer and a
+// database write, so one at a time could not reach the total rate.
+const senders = 16
+
+// batchSize is how many due messages one query fetches; between batches the sender waits for the
+// ones in flight, so a batch spans about a second at the highest rates.
+const batchSize = 1000
+
 // outbox sends what is queued, paced.
 type outbox struct {
 	store   OutboxStore
@@ -71,7 +79,8 @@ func newOutbox(st OutboxStore, d Deliverer, r Rates, now func() time.Time, log l
 		r = DefaultRates
 	}
 	return &outbox{store: st, deliver: d, rates: r, now: now, pace: time.Now, log: log,
-		limiter: rate.NewLimiter(rate.Limit(r.PerSecond), max(1, int(r.PerSecond))), nextChat: map[int64]time.Time{}}
+		// A burst of one spaces the messages evenly: Telegram counts them over short windows.
+		limiter: rate.NewLimiter(rate.Limit(r.PerSecond), 1), nextChat: map[int64]time.Time{}}
 }
 
 // busyChats are the chats that must wait, to leave out of the next query.
@@ -92,22 +101,39 @@ func (o *outbox) busyChats(now time.Time) []int64 {
 // sendDue sends the messages whose time has come, within the limits, and reports how many it
 // sent or settled.
 func (o *outbox) sendDue(ctx context.Context) (int, error) {
-	msgs, err := o.store.DueMessages(ctx, o.now(), 100, o.busyChats(o.pace()))
+	msgs, err := o.store.DueMessages(ctx, o.now(), batchSize, o.busyChats(o.pace()))
 	if err != nil {
 		return 0, err
 	}
 	n := 0
+	sem := make(chan struct{}, senders)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for _, m := range msgs {
 		o.mu.Lock()
 		wait := o.nextChat[m.ChatID].After(o.pace())
+		if !wait {
+			// Held until the answer comes (send sets the real gap): a second message to the same
+			// chat waits for the next round, so one chat's messages keep their order.
+			o.nextChat[m.ChatID] = o.pace().Add(time.Hour)
+		}
 		o.mu.Unlock()
 		if wait {
-			continue // a second message to the same chat in this batch: next round
+			continue
 		}
 		if err := o.limiter.Wait(ctx); err != nil {
+			o.mu.Lock()
+			delete(o.nextChat, m.ChatID)
+			o.mu.Unlock()
 			return n, err
 		}
-		o.send(ctx, m)
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(m storage.OutboxMessage) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o.send(ctx, m)
+		}(m)
 		n++
 	}
 	return n, nil
