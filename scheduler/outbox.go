@@ -36,9 +36,13 @@ var DefaultRates = Rates{PerSecond: 25, PrivateGap: time.Second, GroupGap: 3 * t
 // maxAttempts is how often a message is tried before it is kept as failed.
 const maxAttempts = 6
 
-// senders is how many messages are in flight at once: each waits for Telegram's answer and a
+// MaxInFlight is how many messages are in flight at once: each waits for Telegram's answer and a
 // database write, so one at a time could not reach the total rate.
-const senders = 16
+const MaxInFlight = 16
+
+// interruptedAfter is how long a message may stay "sending" before it is taken for one whose
+// sender died; far longer than any answer from Telegram takes.
+const interruptedAfter = 2 * time.Minute
 
 // batchSize is how many due messages one query fetches; between batches the sender waits for the
 // ones in flight, so a batch spans about a second at the highest rates.
@@ -66,6 +70,8 @@ type OutboxStore interface {
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	MoveChat(ctx context.Context, from, to int64) error
 	MarkUnreachable(ctx context.Context, telegramID int64) error
+	ClaimMessage(ctx context.Context, id int64) (bool, error)
+	AbandonInterrupted(ctx context.Context, before time.Time) (int64, error)
 }
 
 type logger interface {
@@ -106,7 +112,12 @@ func (o *outbox) sendDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
-	sem := make(chan struct{}, senders)
+	if n, err := o.store.AbandonInterrupted(ctx, o.now().Add(-interruptedAfter)); err != nil {
+		return 0, err
+	} else if n > 0 {
+		o.log.Warn("messages cut off by a stop were not sent again", "count", n)
+	}
+	sem := make(chan struct{}, MaxInFlight)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for _, m := range msgs {
@@ -140,6 +151,16 @@ func (o *outbox) sendDue(ctx context.Context) (int, error) {
 }
 
 func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
+	// Claimed just before it goes: if the process dies now, the message is not sent twice.
+	if ok, err := o.store.ClaimMessage(ctx, m.ID); err != nil || !ok {
+		o.mu.Lock()
+		delete(o.nextChat, m.ChatID)
+		o.mu.Unlock()
+		if err != nil && ctx.Err() == nil {
+			o.log.Error("cannot claim a message", "outbox_id", m.ID, "err", err)
+		}
+		return
+	}
 	sentID, err := o.deliver.Deliver(ctx, m)
 	// What happened is recorded even when the sender is being stopped: a message that went out
 	// but was not marked would go out again after a restart.

@@ -245,6 +245,7 @@ type OutboxMessage struct {
 // Outbox statuses and kinds.
 const (
 	OutboxPending = "pending"
+	OutboxSending = "sending" // handed to Telegram, answer not yet recorded
 	OutboxSent    = "sent"
 	OutboxFailed  = "failed"
 

@@ -38,6 +38,26 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int, skipC
 	return msgs, wrap("due messages", err)
 }
 
+// ClaimMessage marks a pending message as being sent, just before it is handed to Telegram, and
+// reports whether this sender got it. A message left "sending" by a process that died may or may
+// not have reached Telegram: it is never sent again (see AbandonInterrupted).
+func (s *Store) ClaimMessage(ctx context.Context, id int64) (bool, error) {
+	res := s.q(ctx).Model(&OutboxMessage{}).Where("id = ? AND status = ?", id, OutboxPending).
+		Updates(map[string]any{"status": OutboxSending, "updated_at": s.clock()})
+	return res.RowsAffected == 1, wrap("claim message", res.Error)
+}
+
+// InterruptedReason is kept with a message whose sending was cut off.
+const InterruptedReason = "interrupted while sending: it may have reached Telegram, so it is not sent again"
+
+// AbandonInterrupted gives up on messages left "sending" since before the time given (their
+// sender died): they are kept as failed, with the reason, rather than risk a duplicate.
+func (s *Store) AbandonInterrupted(ctx context.Context, before time.Time) (int64, error) {
+	res := s.q(ctx).Model(&OutboxMessage{}).Where("status = ? AND updated_at < ?", OutboxSending, before.UTC()).
+		Updates(map[string]any{"status": OutboxFailed, "last_error": InterruptedReason, "updated_at": s.clock()})
+	return res.RowsAffected, wrap("abandon interrupted", res.Error)
+}
+
 // MarkSent records that a message went out as Telegram message sentID.
 func (s *Store) MarkSent(ctx context.Context, id, sentID int64) error {
 	now := s.clock()
@@ -49,7 +69,7 @@ func (s *Store) MarkSent(ctx context.Context, id, sentID int64) error {
 // Retry puts a message back for a later attempt, with the reason it failed.
 func (s *Store) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
 	err := s.q(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
-		Updates(map[string]any{"not_before": at.UTC(), "last_error": reason, "attempts": clause.Expr{SQL: "attempts + 1"}, "updated_at": s.clock()}).Error
+		Updates(map[string]any{"status": OutboxPending, "not_before": at.UTC(), "last_error": reason, "attempts": clause.Expr{SQL: "attempts + 1"}, "updated_at": s.clock()}).Error
 	return wrap("retry", err)
 }
 
@@ -64,7 +84,7 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
 // to the new chat id.
 func (s *Store) MoveChat(ctx context.Context, from, to int64) error {
 	return wrap("move chat", s.atomic(ctx, func(tx *Store) error {
-		if err := tx.q(ctx).Model(&OutboxMessage{}).Where("chat_id = ? AND status = ?", from, OutboxPending).
+		if err := tx.q(ctx).Model(&OutboxMessage{}).Where("chat_id = ? AND status IN ?", from, []string{OutboxPending, OutboxSending}).
 			Update("chat_id", to).Error; err != nil {
 			return err
 		}

@@ -81,3 +81,35 @@ func TestReminderSettingsAndDaysOff(t *testing.T) {
 		}
 	})
 }
+
+// A message is claimed once; one left "sending" by a dead sender is given up, not sent again.
+func TestClaimAndAbandon(t *testing.T) {
+	clock := storagetest.NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC))
+	storagetest.Each(t, storagetest.Options{Now: clock.Now}, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		if err := s.Enqueue(ctx, []storage.OutboxMessage{{Kind: storage.KindTaskNotice, ChatID: 5, Key: "k"}}); err != nil {
+			t.Fatal(err)
+		}
+		m := storagetest.Must(s.Outbox(ctx, storage.OutboxPending, 1))(t)[0]
+		if ok, err := s.ClaimMessage(ctx, m.ID); !ok || err != nil {
+			t.Fatal("first claim", ok, err)
+		}
+		if ok, _ := s.ClaimMessage(ctx, m.ID); ok {
+			t.Fatal("claimed twice")
+		}
+		if due := storagetest.Must(s.DueMessages(ctx, clock.Now(), 10, nil))(t); len(due) != 0 {
+			t.Fatal("a message being sent is due")
+		}
+		if n, _ := s.AbandonInterrupted(ctx, clock.Now().Add(-time.Minute)); n != 0 {
+			t.Fatal("abandoned a fresh one")
+		}
+		clock.Advance(3 * time.Minute)
+		if n, _ := s.AbandonInterrupted(ctx, clock.Now().Add(-2*time.Minute)); n != 1 {
+			t.Fatal("not abandoned")
+		}
+		got := storagetest.Must(s.OutboxByID(ctx, m.ID))(t)
+		if got.Status != storage.OutboxFailed || got.LastError != storage.InterruptedReason {
+			t.Fatalf("%+v", got)
+		}
+	})
+}
