@@ -39,6 +39,8 @@ var aliases = map[string]string{
 	"link":       "lienket",
 	"caidat":     "caidat",
 	"settings":   "caidat",
+	"tinloi":     "tinloi",
+	"failures":   "tinloi",
 }
 
 // parseCommand finds the first bot command in a message's text (or caption) for this bot. Entity

@@ -223,3 +223,18 @@ func TestSettings(t *testing.T) {
 		t.Fatal("reminded with reminders off")
 	}
 }
+
+// /tinloi lists, for admins only, what the bot could not send.
+func TestFailuresForAdmins(t *testing.T) {
+	h := newHarness(t)
+	lan, admin := h.user("Nguyễn Thị", "Lan"), h.user("Quản", "Trị")
+	h.join(lan, "TH_A", storage.RoleHead)
+	h.join(admin, "SO", storage.RoleAdmin)
+	h.task("Kiểm tra nội bộ", "2026-12-18", "TH_A")
+	contains(t, one(t, h.say(admin, "/tinloi")), vi.FailuresNone)
+	h.srv.Block(lan.ID)
+	h.remind("2026-12-09 07:30")
+	contains(t, one(t, h.say(admin, "/failures")), "gửi không thành công", "reminder", "Nguyễn Thị Lan", "Forbidden")
+	h.srv.Unblock(lan.ID)
+	contains(t, one(t, h.say(lan, "/tinloi")), vi.AdminsOnly)
+}

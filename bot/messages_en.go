@@ -31,11 +31,14 @@ var en = catalog{
 		"/history (/lichsu) — report history; /history 3 — for task 3\n" +
 		"/edit (/sua) — correct your last report (within 24 hours)\n" +
 		"/cancel (/huy) — cancel what you are doing\n" +
+		"/settings (/caidat) — reminder time, quiet hours\n" +
 		"/language (/ngonngu) — change language\n\n" +
 		"💡 Reply to the bot's message about a task to report on it quickly; attach photos or files as evidence.",
 	HelpSupervisor: "<b>How to use the bot</b>\n" +
 		"/tasks (/nhiemvu) — how the schools you oversee stand on their tasks\n" +
 		"/history (/lichsu) — the schools' latest reports\n" +
+		"/settings (/caidat) — notification time, quiet hours\n" +
+		"/failures (/tinloi) — (admins) messages that could not be sent\n" +
 		"/language (/ngonngu) — change language\n" +
 		"/help (/trogiup) — how to use the bot",
 	RoleHead:        "Head of school",
@@ -304,4 +307,7 @@ var en = catalog{
 	BtnRemindersOff:      "🔕 Turn reminders off",
 	BtnRemindersOn:       "🔔 Turn reminders on",
 	ExtCancelled:         "The extension request was dropped; nothing was sent.",
+	AdminsOnly:           "This command is for admins.",
+	FailuresNone:         "No message failed.",
+	FailuresTitle:        "⚠️ <b>Messages that could not be sent</b> (latest %d):",
 }

@@ -31,11 +31,14 @@ var vi = catalog{
 		"/lichsu — lịch sử báo cáo; /lichsu 3 — của nhiệm vụ số 3\n" +
 		"/sua — sửa báo cáo gần nhất (trong 24 giờ)\n" +
 		"/huy — hủy thao tác đang dở\n" +
+		"/caidat — giờ nhận nhắc việc, giờ yên lặng\n" +
 		"/ngonngu — đổi ngôn ngữ\n\n" +
 		"💡 Trả lời (reply) tin nhắn của bot về một nhiệm vụ để báo cáo nhanh; gửi kèm ảnh hoặc tệp để làm minh chứng.",
 	HelpSupervisor: "<b>Hướng dẫn sử dụng</b>\n" +
 		"/nhiemvu — tình hình thực hiện nhiệm vụ của các trường thuộc phạm vi phụ trách\n" +
 		"/lichsu — các báo cáo mới nhất của các trường\n" +
+		"/caidat — giờ nhận thông báo, giờ yên lặng\n" +
+		"/tinloi — (quản trị viên) các tin nhắn gửi không thành công\n" +
 		"/ngonngu — đổi ngôn ngữ\n" +
 		"/trogiup — hướng dẫn sử dụng",
 	RoleHead:        "Hiệu trưởng",
@@ -304,4 +307,7 @@ var vi = catalog{
 	BtnRemindersOff:      "🔕 Tắt nhắc việc",
 	BtnRemindersOn:       "🔔 Bật nhắc việc",
 	ExtCancelled:         "Đã thôi xin gia hạn; chưa gửi gì.",
+	AdminsOnly:           "Lệnh này dành cho quản trị viên.",
+	FailuresNone:         "Không có tin nhắn nào gửi không thành công.",
+	FailuresTitle:        "⚠️ <b>Tin nhắn gửi không thành công</b> (%d gần nhất):",
 }

@@ -466,3 +466,34 @@ func parseClock(s string) (int, bool) {
 }
 
 func clockText(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+
+// failuresCommand is /tinloi for admins: the latest messages the bot could not send, and why.
+func (t *turn) failuresCommand() error {
+	if !t.isAdmin() {
+		t.send(t.m.AdminsOnly, nil)
+		return nil
+	}
+	msgs, err := t.st.Outbox(t.ctx, storage.OutboxFailed, 15)
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		t.send(t.m.FailuresNone, nil)
+		return nil
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, t.m.FailuresTitle, len(msgs))
+	for _, m := range msgs {
+		to := strconv.FormatInt(m.ChatID, 10)
+		if m.MemberID != nil {
+			if mem, err := t.st.MemberByID(t.ctx, *m.MemberID); err == nil {
+				to = mem.Name()
+			}
+		} else if g, err := t.st.Group(t.ctx, m.ChatID); err == nil && g.Title != "" {
+			to = g.Title
+		}
+		fmt.Fprintf(&sb, "\n\n• %s · %s · %s\n  <i>%s</i>", t.fmtTime(m.UpdatedAt), esc(m.Kind), esc(to), esc(clip(m.LastError, 200)))
+	}
+	t.send(sb.String(), nil)
+	return nil
+}

@@ -212,6 +212,9 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 	case "caidat":
 		err = t.settingsCommand(cmd.Args)
 		showOnly = true
+	case "tinloi":
+		err = t.failuresCommand()
+		showOnly = true
 	default:
 		t.send(t.m.UnknownCommand, nil)
 		showOnly = true
