@@ -42,11 +42,14 @@ func TestOnlyTheLeaderSends(t *testing.T) {
 		da := &fakeDeliverer{script: map[int64][]error{}, notify: make(chan struct{}, 100)}
 		db := &fakeDeliverer{script: map[int64][]error{}, notify: make(chan struct{}, 100)}
 		opts := func(name string, d scheduler.Deliverer) scheduler.Options {
-			return scheduler.Options{Store: st, Deliverer: d, Instance: name, LeaseTTL: 300 * time.Millisecond,
+			// A TTL far above any stall of a loaded test machine: the take-over here comes from
+			// the leader giving the lease up, not from it expiring.
+			return scheduler.Options{Store: st, Deliverer: d, Instance: name, LeaseTTL: 3 * time.Second,
 				OutboxPoll: 5 * time.Millisecond, Rates: fastRates}
 		}
 		a := scheduler.New(opts("a", da))
 		a.Start()
+		defer a.Stop() // stopping twice is harmless
 		b := scheduler.New(opts("b", db))
 		b.Start()
 		defer b.Stop()
