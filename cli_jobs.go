@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"strings"
@@ -19,7 +20,7 @@ func (e *env) newScheduler(st *storage.Store, d scheduler.Deliverer, now func() 
 	return scheduler.New(scheduler.Options{
 		Store: st, Deliverer: d, Logger: e.log, Now: now, Location: e.cfg.Location,
 		KeepUpdates: e.cfg.KeepUpdates, Rates: e.cfg.Rates, ReminderSpec: e.cfg.ReminderSpec,
-		Ladder: e.cfg.Ladder, Periods: periods, Holidays: e.cfg.Holidays,
+		Ladder: e.cfg.Ladder, Periods: periods, Holidays: e.cfg.Holidays, LeaseTTL: e.cfg.LeaseTTL,
 	})
 }
 
@@ -59,6 +60,15 @@ func runJobFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		defer b.Close(e.cfg.ShutdownTimeout)
 		// The tick sees the time asked for; sending keeps real time, so that what it queued is due.
 		sch := e.newScheduler(st, b, e.now)
+		// Two senders would go over Telegram's limits together: this one waits for the lease, held
+		// by a running serve (which then does this work itself), or by a process that died and
+		// whose lease runs out.
+		waitCtx, cancelWait := context.WithTimeout(e.ctx, e.cfg.LeaseTTL+5*time.Second)
+		defer cancelWait()
+		if err := sch.WaitLead(waitCtx, func() { e.out("%s", e.tx.LeaseWaiting) }); err != nil {
+			return e.fail("%s", e.tx.LeaseHeld)
+		}
+		defer sch.Stop()
 		n, err := sch.RemindAt(e.ctx, at)
 		if err != nil {
 			return e.fail(e.tx.DBError, err)

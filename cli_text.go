@@ -28,6 +28,7 @@ type cliText struct {
 	RunJobUsage, BadAt, RemindersQueued, OutboxDrained                     string
 	HolidayUsage, HolidaySet, HolidayRemoved, HolidayNone, HolidayLine     string
 	FailuresNone, FailureLine, Off, Work, Weekdays, OutboxUsage            string
+	LeaseHeld, LeaseWaiting                                                string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -176,6 +177,8 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	Work:                "làm việc",
 	Weekdays:            "CN,Thứ 2,Thứ 3,Thứ 4,Thứ 5,Thứ 6,Thứ 7",
 	OutboxUsage:         "Cách dùng: nhacviec outbox failed [--limit N]",
+	LeaseHeld:           "Một tiến trình nhacviec serve khác đang chạy việc nhắc và gửi tin; lượt nhắc này để nó làm.",
+	LeaseWaiting:        "Đang chờ tiến trình trước trả quyền chạy việc nhắc (tối đa lease-ttl)…",
 	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
 	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
@@ -303,6 +306,8 @@ Options of a command: nhacviec <command> -h
 	Work:                "work",
 	Weekdays:            "Sun,Mon,Tue,Wed,Thu,Fri,Sat",
 	OutboxUsage:         "Usage: nhacviec outbox failed [--limit N]",
+	LeaseHeld:           "A running nhacviec serve holds the reminders and the sender; it does this work itself.",
+	LeaseWaiting:        "Waiting for the previous process's hold on the reminders to end (at most lease-ttl)…",
 	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
 	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",

@@ -34,6 +34,7 @@ type Config struct {
 	Holidays        []calendar.Override // from the holidays file
 	Rates           scheduler.Rates     // the sender's limits
 	MonthlyCutoff   int                 // monthly reports are due on this day
+	LeaseTTL        time.Duration       // how long an instance's hold on the scheduled work lasts
 }
 
 // setting is one configuration key: its flag, its environment variable and its default. The
@@ -56,6 +57,7 @@ var settings = []setting{
 	{"monthly-cutoff", "NHACVIEC_MONTHLY_CUTOFF", "25", "day of the month monthly reports are due"},
 	{"holidays-file", "NHACVIEC_HOLIDAYS_FILE", "", "extra days off or worked, one a line: 2026-12-24 off Name"},
 	{"send-rate", "NHACVIEC_SEND_RATE", "25", "messages per second the bot sends on its own, in total"},
+	{"lease-ttl", "NHACVIEC_LEASE_TTL", "1m", "with several instances: how soon another takes over the scheduled work from one that died"},
 	{"private-gap", "NHACVIEC_PRIVATE_GAP", "1s", "time between two messages to one person"},
 	{"group-gap", "NHACVIEC_GROUP_GAP", "3s", "time between two messages to one group"},
 	{"log-level", "NHACVIEC_LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -171,6 +173,9 @@ func loadConfig(flags map[string]string, getenv func(string) string, needToken b
 		bad(tx.BadRate, get("send-rate"))
 	}
 	c.Rates = scheduler.Rates{PerSecond: rate, PrivateGap: duration("private-gap"), GroupGap: duration("group-gap")}
+	if c.LeaseTTL = duration("lease-ttl"); c.LeaseTTL > 0 && c.LeaseTTL < 3*time.Second {
+		bad(tx.BadDuration, "lease-ttl", get("lease-ttl"))
+	}
 
 	token, file := strings.TrimSpace(getenv(envToken)), strings.TrimSpace(getenv(envTokenFile))
 	tokenReported := false

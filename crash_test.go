@@ -80,6 +80,7 @@ func TestCrashWhileSendingReminders(t *testing.T) {
 	c.env["NHACVIEC_TELEGRAM_TOKEN"] = srv.Token()
 	c.env["NHACVIEC_TELEGRAM_API_URL"] = front.URL
 	c.env["NHACVIEC_SEND_RATE"] = "1000"
+	c.env["NHACVIEC_LEASE_TTL"] = "3s" // the restart waits for the killed process's lease to run out
 	var csv strings.Builder
 	csv.WriteString("code,name,kind,parent,level\nSO,Sở GD&ĐT,department,,\n")
 	for i := range heads {

@@ -17,6 +17,14 @@ import (
 // announcement). The scheduler calls it, paced; its errors say whether to wait, follow a group
 // that moved, give up, or try again later.
 func (b *Bot) Deliver(ctx context.Context, m storage.OutboxMessage) (int64, error) {
+	if m.MemberID != nil {
+		// Nothing the bot says on its own reaches a person in their quiet hours.
+		if member, err := b.st.MemberByID(ctx, *m.MemberID); err == nil {
+			if until, quiet := b.quietUntil(member); quiet {
+				return 0, deferred{until}
+			}
+		}
+	}
 	text, kb, err := b.render(ctx, m)
 	if err != nil {
 		return 0, err
@@ -142,6 +150,20 @@ func (t *turn) announcement(directiveID int64) (string, *keyboard, error) {
 	return text, kb, nil
 }
 
+// quietUntil reports whether it is the member's quiet time now, and when it ends.
+func (b *Bot) quietUntil(m storage.Member) (time.Time, bool) {
+	now := b.now().In(b.loc)
+	minute := now.Hour()*60 + now.Minute()
+	if !storage.Quiet(minute, m.QuietFrom, m.QuietTo) {
+		return time.Time{}, false
+	}
+	end := time.Date(now.Year(), now.Month(), now.Day(), m.QuietTo/60, m.QuietTo%60, 0, 0, b.loc)
+	if !end.After(now) {
+		end = end.AddDate(0, 0, 1)
+	}
+	return end, true
+}
+
 // The errors Deliver returns, by what the sender should do.
 type (
 	retryAfter struct {
@@ -154,7 +176,11 @@ type (
 	}
 	permanent struct{ error }
 	blocked   struct{ permanent } // the person blocked the bot (403)
+	deferred  struct{ until time.Time }
 )
+
+func (e deferred) Error() string         { return "quiet hours until " + e.until.Format(time.RFC3339) }
+func (e deferred) DeferUntil() time.Time { return e.until }
 
 func (e retryAfter) RetryAfter() time.Duration { return e.wait }
 func (e migrated) MigrateTo() int64            { return e.to }

@@ -121,7 +121,7 @@ func TestExtensionApproveAndDeny(t *testing.T) {
 	before = len(h.srv.Sent(lan.ID))
 	h.drain()
 	denied := one(t, h.srv.Sent(lan.ID)[before:])
-	contains(t, denied, "chưa được đồng ý", "Hạn vẫn là 28/12/2026")
+	contains(t, denied, "không được đồng ý", "Hạn vẫn là 28/12/2026")
 	if _, ok := denied.Button("Báo cáo ngay"); !ok {
 		t.Fatal("no report button on the denial")
 	}

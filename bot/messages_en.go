@@ -279,7 +279,7 @@ var en = catalog{
 	BtnSnooze1:           "⏰ Remind me in 1 day",
 	BtnSnooze3:           "⏰ In 3 days",
 	Snoozed:              "You will be reminded again on %s.",
-	EscalateTitle:        "⚠️ <b>Schools behind</b>\n%d tasks are overdue and still not done after two reminders:",
+	EscalateTitle:        "⚠️ <b>Schools behind</b>\n%d tasks are overdue and still not done after several reminders:",
 	EscalateFooter:       "Tap a task to see the school's reports.",
 	ExtAskDate:           "📅 <b>More time for task %d</b>: %s\nDue now: %s.\n\nWhich date do you propose? For example: 25/12/2026. /cancel to stop.",
 	ExtBadDate:           "That date is not valid or not after the current deadline (%s). Write it like 25/12/2026.",
@@ -310,4 +310,5 @@ var en = catalog{
 	AdminsOnly:           "This command is for admins.",
 	FailuresNone:         "No message failed.",
 	FailuresTitle:        "⚠️ <b>Messages that could not be sent</b> (latest %d):",
+	ExtRecurring:         "A periodic report cannot be extended window by window; please send this period's report as soon as you can.",
 }

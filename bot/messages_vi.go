@@ -279,7 +279,7 @@ var vi = catalog{
 	BtnSnooze1:           "⏰ Nhắc lại sau 1 ngày",
 	BtnSnooze3:           "⏰ Sau 3 ngày",
 	Snoozed:              "Bot sẽ nhắc lại vào ngày %s.",
-	EscalateTitle:        "⚠️ <b>Trường chậm báo cáo</b>\nKính gửi Thầy/Cô, %d nhiệm vụ sau đã quá hạn và đã được nhắc hai lần mà chưa hoàn thành:",
+	EscalateTitle:        "⚠️ <b>Trường chậm báo cáo</b>\nKính gửi Thầy/Cô, %d nhiệm vụ sau đã quá hạn, trường đã được nhắc nhiều lần mà vẫn chưa hoàn thành:",
 	EscalateFooter:       "Thầy/Cô bấm tên nhiệm vụ để xem báo cáo của trường. Trân trọng.",
 	ExtAskDate:           "📅 <b>Xin gia hạn nhiệm vụ %d</b>: %s\nHạn hiện tại: %s.\n\nThầy/Cô đề nghị gia hạn đến ngày nào? Ví dụ: 25/12/2026. Gõ /huy để thôi.",
 	ExtBadDate:           "Ngày chưa đúng, hoặc không sau hạn hiện tại (%s). Thầy/Cô gõ ngày dạng 25/12/2026.",
@@ -296,7 +296,7 @@ var vi = catalog{
 	ExtDeniedBy:          "❌ Không đồng ý gia hạn (%s).",
 	ExtAlreadyDecided:    "Đề nghị này đã được trả lời.",
 	ExtApproved:          "✅ Đề nghị gia hạn <a href=\"%s\">nhiệm vụ %d</a>: %s đã được đồng ý. Hạn mới: <b>%s</b>.",
-	ExtDenied:            "❌ Đề nghị gia hạn <a href=\"%s\">nhiệm vụ %d</a>: %s chưa được đồng ý. Hạn vẫn là %s; Thầy/Cô vui lòng hoàn thành và báo cáo.",
+	ExtDenied:            "❌ Đề nghị gia hạn <a href=\"%s\">nhiệm vụ %d</a>: %s không được đồng ý. Hạn vẫn là %s; Thầy/Cô vui lòng hoàn thành và báo cáo.",
 	Saved:                "Đã lưu.",
 	FinishFlowFirst:      "Thầy/Cô đang soạn dở một việc khác; gõ /huy để bỏ rồi thử lại.",
 	SettingsTitle:        "⚙️ <b>Cài đặt nhắc việc</b>\n⏰ Giờ nhận nhắc việc: <b>%s</b> (ngày làm việc)\n🌙 Không nhắc từ %s đến %s\n%s\n\nBấm giờ để chọn, hoặc gõ <code>/caidat 07:15</code>; giờ yên lặng: <code>/caidat 21:00-06:30</code>.",
@@ -310,4 +310,5 @@ var vi = catalog{
 	AdminsOnly:           "Lệnh này dành cho quản trị viên.",
 	FailuresNone:         "Không có tin nhắn nào gửi không thành công.",
 	FailuresTitle:        "⚠️ <b>Tin nhắn gửi không thành công</b> (%d gần nhất):",
+	ExtRecurring:         "Nhiệm vụ báo cáo định kỳ không xin gia hạn theo từng kỳ được; Thầy/Cô vui lòng gửi báo cáo kỳ này sớm nhất có thể.",
 }

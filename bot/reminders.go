@@ -34,7 +34,7 @@ func (t *turn) reminderText(m storage.OutboxMessage) (string, *keyboard, error) 
 	}
 	var open []entry
 	for i, a := range as {
-		if a.Open() {
+		if a.Open() || recurring(a) {
 			open = append(open, entry{items[i], a})
 		}
 	}
@@ -71,19 +71,23 @@ func (t *turn) reminderText(m storage.OutboxMessage) (string, *keyboard, error) 
 	if len(open) == 1 {
 		a := open[0].a
 		sb.WriteString("\n\n" + t.m.RemindFooterOne)
-		kb = rows(
-			[]button{btn(t.m.BtnReportNow, "r", "s", a.ID)},
-			[]button{snooze(1, t.m.BtnSnooze1), snooze(3, t.m.BtnSnooze3)},
-			[]button{btn(t.m.BtnExtend, "x", "n", a.ID)},
-		)
+		rs := [][]button{
+			{btn(t.m.BtnReportNow, "r", "s", a.ID)},
+			{snooze(1, t.m.BtnSnooze1), snooze(3, t.m.BtnSnooze3)},
+		}
+		if !recurring(a) {
+			rs = append(rs, []button{btn(t.m.BtnExtend, "x", "n", a.ID)})
+		}
+		kb = rows(rs...)
 	} else {
 		sb.WriteString("\n\n" + t.m.RemindFooterMany)
 		var rs [][]button
 		for _, e := range open[:min(len(open), maxReminderButtons)] {
-			rs = append(rs, []button{
-				btn(fmt.Sprintf(t.m.BtnReportTask, e.a.Seq), "r", "s", e.a.ID),
-				btn(fmt.Sprintf(t.m.BtnExtendTask, e.a.Seq), "x", "n", e.a.ID),
-			})
+			row := []button{btn(fmt.Sprintf(t.m.BtnReportTask, e.a.Seq), "r", "s", e.a.ID)}
+			if !recurring(e.a) {
+				row = append(row, btn(fmt.Sprintf(t.m.BtnExtendTask, e.a.Seq), "x", "n", e.a.ID))
+			}
+			rs = append(rs, row)
 		}
 		rs = append(rs, []button{snooze(1, t.m.BtnSnooze1), snooze(3, t.m.BtnSnooze3)})
 		kb = rows(rs...)
@@ -91,21 +95,27 @@ func (t *turn) reminderText(m storage.OutboxMessage) (string, *keyboard, error) 
 	return sb.String(), kb, nil
 }
 
-// escalationText tells a supervisor which schools are late after two reminders.
+// escalationText tells a supervisor which schools are still late after the overdue reminders.
 func (t *turn) escalationText(m storage.OutboxMessage) (string, *keyboard, error) {
-	_, as, err := t.st.RemindersInBatch(t.ctx, m.Key)
+	items, as, err := t.st.RemindersInBatch(t.ctx, m.Key)
 	if err != nil {
 		return "", nil, err
 	}
 	var sb strings.Builder
 	n := 0
-	for _, a := range as {
-		if !a.Open() {
+	for i, a := range as {
+		if !a.Open() && !recurring(a) {
 			continue
 		}
 		n++
+		due := t.dueText(a)
+		if recurring(a) && !items[i].Due.IsZero() {
+			period := a
+			period.Due = items[i].Due
+			due = fmt.Sprintf(t.m.RemindPeriod, t.dueText(period))
+		}
 		fmt.Fprintf(&sb, "\n\n🏫 <b>%s</b>\n<a href=\"%s\">%s %d</a>: %s\n    ⏰ %s · 📈 %s",
-			esc(a.Unit.Name), t.taskLink(a.ID), t.m.TaskShort, a.Seq, esc(clip(oneLine(a.Task.Title), 160)), t.dueText(a), t.progressText(a))
+			esc(a.Unit.Name), t.taskLink(a.ID), t.m.TaskShort, a.Seq, esc(clip(oneLine(a.Task.Title), 160)), due, t.progressText(a))
 	}
 	if n == 0 {
 		return "", nil, nil
@@ -165,10 +175,20 @@ func (t *turn) onExtensionButton(c callback) error {
 	return nil
 }
 
+// recurring reports whether the assignment is reported on in windows (weekly, monthly, …).
+func recurring(a storage.Assignment) bool {
+	return a.Task.Cadence != "" && a.Task.Cadence != storage.CadenceOnce
+}
+
 // startExtension asks for the date the head proposes.
 func (t *turn) startExtension(a storage.Assignment) error {
 	if !a.Open() {
 		t.answer(t.m.ExtDone, true)
+		return nil
+	}
+	if recurring(a) {
+		// One window cannot be moved on its own: the series' end would move instead.
+		t.answer(t.m.ExtRecurring, true)
 		return nil
 	}
 	if _, err := t.st.PendingExtension(t.ctx, a.ID); err == nil {

@@ -33,8 +33,13 @@ type Rates struct {
 // DefaultRates stay under Telegram's limits.
 var DefaultRates = Rates{PerSecond: 25, PrivateGap: time.Second, GroupGap: 3 * time.Second}
 
-// maxAttempts is how often a message is tried before it is kept as failed.
-const maxAttempts = 6
+// giveUpAfter is how long a message that keeps failing for passing reasons (5xx, timeouts,
+// the network) is tried before it is kept as failed: long enough to outlast an outage of the
+// morning, short enough that a reminder does not arrive a day late.
+const giveUpAfter = 12 * time.Hour
+
+// maxBackoff caps the wait between two tries.
+const maxBackoff = 30 * time.Minute
 
 // MaxInFlight is how many messages are in flight at once: each waits for Telegram's answer and a
 // database write, so one at a time could not reach the total rate.
@@ -57,9 +62,10 @@ type outbox struct {
 	pace    func() time.Time // paces the sending: Telegram's limits are in real time
 	log     logger
 
-	mu       sync.Mutex
-	limiter  *rate.Limiter
-	nextChat map[int64]time.Time // when each chat may get its next message
+	mu        sync.Mutex
+	limiter   *rate.Limiter
+	nextChat  map[int64]time.Time // when each chat may get its next message
+	holdUntil time.Time           // Telegram asked the whole bot to wait (429) until then
 }
 
 // OutboxStore is what sending needs from storage.
@@ -72,6 +78,7 @@ type OutboxStore interface {
 	MarkUnreachable(ctx context.Context, telegramID int64) error
 	ClaimMessage(ctx context.Context, id int64) (bool, error)
 	AbandonInterrupted(ctx context.Context, before time.Time) (int64, error)
+	Defer(ctx context.Context, id int64, until time.Time) error
 }
 
 type logger interface {
@@ -132,6 +139,14 @@ func (o *outbox) sendDue(ctx context.Context) (int, error) {
 		if wait {
 			continue
 		}
+		o.mu.Lock()
+		hold := o.holdUntil.Sub(o.pace())
+		o.mu.Unlock()
+		if hold > 0 {
+			if err := sleep(ctx, hold); err != nil {
+				return n, err
+			}
+		}
 		if err := o.limiter.Wait(ctx); err != nil {
 			o.mu.Lock()
 			delete(o.nextChat, m.ChatID)
@@ -175,18 +190,29 @@ func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
 	o.mu.Unlock()
 
 	var (
-		retry interface{ RetryAfter() time.Duration }
-		moved interface{ MigrateTo() int64 }
-		perm  interface{ Permanent() bool }
-		block interface{ Blocked() bool }
+		retry  interface{ RetryAfter() time.Duration }
+		moved  interface{ MigrateTo() int64 }
+		perm   interface{ Permanent() bool }
+		block  interface{ Blocked() bool }
+		defer_ interface{ DeferUntil() time.Time }
 	)
 	var serr error
 	switch {
 	case err == nil:
 		serr = o.store.MarkSent(ctx, m.ID, sentID)
+	case errors.As(err, &defer_) && !defer_.DeferUntil().IsZero():
+		// Not a failure: the recipient's quiet hours. It goes when they end.
+		o.mu.Lock()
+		delete(o.nextChat, m.ChatID)
+		o.mu.Unlock()
+		serr = o.store.Defer(ctx, m.ID, defer_.DeferUntil())
 	case errors.As(err, &retry):
+		// A flood wait is the bot's, not the chat's: everything waits.
 		o.mu.Lock()
 		o.nextChat[m.ChatID] = paced.Add(retry.RetryAfter())
+		if until := paced.Add(retry.RetryAfter()); until.After(o.holdUntil) {
+			o.holdUntil = until
+		}
 		o.mu.Unlock()
 		serr = o.store.Retry(ctx, m.ID, now.Add(retry.RetryAfter()), err.Error())
 		o.log.Warn("telegram asked to wait", "chat_id", m.ChatID, "retry_after", retry.RetryAfter())
@@ -201,11 +227,11 @@ func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
 			serr = o.store.MarkFailed(ctx, m.ID, err.Error())
 		}
 		o.log.Info("a member blocked the bot", "chat_id", m.ChatID)
-	case errors.As(err, &perm) && perm.Permanent(), m.Attempts+1 >= maxAttempts:
+	case errors.As(err, &perm) && perm.Permanent(), now.Sub(m.CreatedAt) > giveUpAfter:
 		serr = o.store.MarkFailed(ctx, m.ID, err.Error())
 		o.log.Warn("a message could not be sent", "outbox_id", m.ID, "kind", m.Kind, "chat_id", m.ChatID, "err", err)
 	default:
-		backoff := time.Duration(1<<min(m.Attempts, 6)) * 5 * time.Second
+		backoff := min(time.Duration(1<<min(m.Attempts, 10))*15*time.Second, maxBackoff)
 		serr = o.store.Retry(ctx, m.ID, now.Add(backoff), err.Error())
 	}
 	if serr != nil {

@@ -219,7 +219,9 @@ func TestOutboxTotalRate(t *testing.T) {
 func TestOutboxErrors(t *testing.T) {
 	e := newOutboxEnv(t, fastRates)
 	e.d.script[1] = []error{retryAfter(300 * time.Millisecond)}
-	e.d.script[2] = []error{transient{}, transient{}, transient{}, transient{}, transient{}, transient{}, transient{}}
+	for range 30 {
+		e.d.script[2] = append(e.d.script[2], transient{})
+	}
 	e.d.script[3] = []error{permanent("Forbidden: bot was blocked by the user")}
 	e.d.script[-4] = []error{migrated(-1004)}
 	e.enqueue(t,
@@ -260,14 +262,15 @@ func TestOutboxErrors(t *testing.T) {
 		t.Errorf("slow after waiting: %+v", m)
 	}
 
-	for range 10 { // back off, then give up
+	for range 30 { // back off, then give up after 12 hours
 		if m := e.status(t, "flaky"); m.Status != storage.OutboxPending {
 			break
 		}
-		e.clock.Advance(10 * time.Minute)
+		e.clock.Advance(time.Hour)
 		e.drain(t)
 	}
-	if m := e.status(t, "flaky"); m.Status != storage.OutboxFailed || m.Attempts != 6 || m.LastError != "Bad Gateway" {
+	if m := e.status(t, "flaky"); m.Status != storage.OutboxFailed || m.Attempts < 10 || m.LastError != "Bad Gateway" ||
+		m.UpdatedAt.Sub(m.CreatedAt) < 12*time.Hour {
 		t.Errorf("flaky: %+v", m)
 	}
 	for _, d := range e.d.deliveries() {
@@ -319,3 +322,38 @@ func TestOutboxRunsInBackground(t *testing.T) {
 		t.Fatalf("a message sent while stopping was not recorded: %v %v", msgs, err)
 	}
 }
+
+// A 429 is a flood wait for the whole bot: the next message, to another chat, waits for it too.
+func TestOutbox429HoldsEveryChat(t *testing.T) {
+	e := newOutboxEnv(t, fastRates)
+	e.d.script[1] = []error{retryAfter(300 * time.Millisecond)}
+	e.enqueue(t, storage.OutboxMessage{ChatID: 1, Key: "first"})
+	e.drain(t)
+	e.enqueue(t, storage.OutboxMessage{ChatID: 9, Key: "other"})
+	e.drain(t)
+	if first, other := e.d.attempt(t, e.d.failed, "first"), e.d.attempt(t, e.d.deliveries(), "other"); other.Sub(first) < 300*time.Millisecond {
+		t.Fatalf("another chat was written to %v after a 429 asking for 300ms", other.Sub(first))
+	}
+}
+
+// A message deferred for quiet hours waits without counting as a failure.
+func TestOutboxDefer(t *testing.T) {
+	e := newOutboxEnv(t, fastRates)
+	until := e.clock.Now().Add(8 * time.Hour)
+	e.d.script[3] = []error{quietErr(until)}
+	e.enqueue(t, storage.OutboxMessage{ChatID: 3, Key: "night"})
+	e.drain(t)
+	if m := e.status(t, "night"); m.Status != storage.OutboxPending || !m.NotBefore.Equal(until) || m.Attempts != 0 {
+		t.Fatalf("deferred: %+v", m)
+	}
+	e.clock.Set(until)
+	e.drain(t)
+	if m := e.status(t, "night"); m.Status != storage.OutboxSent {
+		t.Fatalf("after the quiet hours: %+v", m)
+	}
+}
+
+type quietErr time.Time
+
+func (q quietErr) Error() string         { return "quiet" }
+func (q quietErr) DeferUntil() time.Time { return time.Time(q) }

@@ -15,7 +15,8 @@ import (
 
 // ReminderStore is what reminding needs from storage.
 type ReminderStore interface {
-	ReminderCandidates(ctx context.Context) ([]storage.ReminderCandidate, error)
+	ReminderCandidates(ctx context.Context, seriesEndedSince storage.Date) ([]storage.OpenAssignment, []storage.Follower, error)
+	ReportCounts(ctx context.Context, cadence storage.Cadence, since, split time.Time) (map[int64][2]int, error)
 	RemindersSince(ctx context.Context, since storage.Date) (map[storage.ReminderKey]bool, error)
 	RecordReminders(ctx context.Context, batches []storage.ReminderBatch) (int, error)
 	SupervisorsOf(ctx context.Context, unitID int64) ([]storage.Member, error)
@@ -61,7 +62,7 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 	local := now.In(loc)
 	today := calendar.DayOf(now, loc)
 	minute := local.Hour()*60 + local.Minute()
-	cands, err := s.o.Store.ReminderCandidates(ctx)
+	open, followers, err := s.o.Store.ReminderCandidates(ctx, toDate(today.AddDate(0, 0, -60)))
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +70,11 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 	if err != nil {
 		return nil, err
 	}
-	ladder, periods := s.o.Ladder, s.o.Periods
-	perCache := map[storage.Cadence][2]Period{}
+	byAssignment := make(map[int64][]storage.Follower, len(open))
+	for _, f := range followers {
+		byAssignment[f.AssignmentID] = append(byAssignment[f.AssignmentID], f)
+	}
+	ladder := s.o.Ladder
 	type rung struct {
 		st step
 		ok bool
@@ -88,76 +92,61 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 		deadline time.Time
 	}
 	escalate := map[int64]escalation{}
+	counts := map[string]map[int64][2]int{}
 
-	for _, c := range cands {
-		if c.Due.IsZero() {
+	for _, a := range open {
+		if a.Due.IsZero() {
 			continue
 		}
-		due := fromDate(c.Due)
-		assigned := calendar.DayOf(c.AssignedAt, loc)
-		deadline := due
-		if c.Cadence != "" && c.Cadence != storage.CadenceOnce {
-			pp, ok := perCache[c.Cadence]
-			if !ok {
-				cur := periods.period(c.Cadence, today)
-				pp = [2]Period{cur, periods.previous(c.Cadence, cur)}
-				perCache[c.Cadence] = pp
-			}
-			cur, prev := pp[0], pp[1]
-			reportedSince := func(d time.Time) bool {
-				return c.LastReportAt != nil && !calendar.DayOf(*c.LastReportAt, loc).Before(d)
-			}
-			switch {
-			case today.After(due):
-				// The task's last period is over: chase it like a task done once.
-			case !reportedSince(prev.Start) && !prev.Cutoff.Before(assigned):
-				deadline = prev.Cutoff // last period's report never came: it is overdue
-			case reportedSince(cur.Start):
-				continue // this period's report is in
-			default:
-				deadline = cur.Cutoff
-			}
-			if deadline.After(due) {
-				deadline = due
-			}
+		assigned := calendar.DayOf(a.AssignedAt, loc)
+		deadline, start, ok, err := s.windowToChase(ctx, counts, a, today, assigned)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
 		}
 		r, seen := rungs[deadline]
 		if !seen {
 			r.st, r.ok = ladder.latest(cal, deadline, today)
 			rungs[deadline] = r
 		}
-		st := r.st
 		if !r.ok {
 			continue
 		}
-		if snooze := fromDate(c.SnoozedUntil); !c.SnoozedUntil.IsZero() {
-			if snooze.After(today) {
+		// The school is late however its members are reminded: the supervisors hear of it
+		// whether or not a head muted the task, snoozed it or blocked the bot.
+		if ladder.EscalateAfter > 0 && r.st.overdue >= ladder.EscalateAfter && !r.st.day.Before(start) {
+			escalate[a.ID] = escalation{unitID: a.UnitID, deadline: deadline}
+		}
+		for _, f := range byAssignment[a.ID] {
+			st := r.st
+			if snooze := fromDate(f.SnoozedUntil); !f.SnoozedUntil.IsZero() {
+				if snooze.After(today) {
+					continue
+				}
+				if st.day.Before(snooze) {
+					st = step{rule: storage.RuleSnooze, day: snooze}
+				}
+			}
+			if st.rule != storage.RuleSnooze && st.day.Before(start) {
+				continue // a rung from before the task was given, or from the window before
+			}
+			if !(working || today.Equal(deadline)) || minute < f.RemindAt || storage.Quiet(minute, f.QuietFrom, f.QuietTo) {
 				continue
 			}
-			if st.day.Before(snooze) {
-				st = step{rule: storage.RuleSnooze, day: snooze}
+			key := storage.ReminderKey{MemberID: f.MemberID, AssignmentID: a.ID, Rule: st.rule, RuleDate: toDate(st.day)}
+			if sent[key] {
+				continue
 			}
-		}
-		if st.rule != storage.RuleSnooze && st.day.Before(assigned) {
-			continue // a rung from before the task was given: the notice of the task said it all
-		}
-		if !(working || today.Equal(deadline)) || minute < c.RemindAt || storage.Quiet(minute, c.QuietFrom, c.QuietTo) {
-			continue
-		}
-		key := storage.ReminderKey{MemberID: c.MemberID, AssignmentID: c.AssignmentID, Rule: st.rule, RuleDate: toDate(st.day)}
-		if sent[key] {
-			continue
-		}
-		sent[key] = true
-		m := byMember[c.MemberID]
-		if m == nil {
-			m = &member{telegramID: c.TelegramID}
-			byMember[c.MemberID] = m
-		}
-		m.items = append(m.items, storage.Reminder{MemberID: c.MemberID, AssignmentID: c.AssignmentID,
-			Rule: st.rule, RuleDate: toDate(st.day), Due: toDate(deadline)})
-		if ladder.EscalateAfter > 0 && st.overdue >= ladder.EscalateAfter {
-			escalate[c.AssignmentID] = escalation{unitID: c.UnitID, deadline: deadline}
+			sent[key] = true
+			m := byMember[f.MemberID]
+			if m == nil {
+				m = &member{telegramID: f.TelegramID}
+				byMember[f.MemberID] = m
+			}
+			m.items = append(m.items, storage.Reminder{MemberID: f.MemberID, AssignmentID: a.ID,
+				Rule: st.rule, RuleDate: toDate(st.day), Due: toDate(deadline)})
 		}
 	}
 
@@ -225,6 +214,69 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 	add(storage.KindReminder, byMember)
 	add(storage.KindEscalation, escBy)
 	return batches, nil
+}
+
+// windowToChase says which deadline an assignment is chased for today, and from which day its
+// rungs count: for a task done once, its deadline, from the day it was given; for a recurring
+// task, the report window that is due. A recurring window counts the reports made in it; a late
+// report counts first for the window before it that had none. ok is false when nothing is
+// wanted (this window's report is in).
+func (s *Scheduler) windowToChase(ctx context.Context, cache map[string]map[int64][2]int, a storage.OpenAssignment, today, assigned time.Time) (deadline, start time.Time, ok bool, err error) {
+	due := fromDate(a.Due)
+	if a.Cadence == "" || a.Cadence == storage.CadenceOnce {
+		return due, assigned, true, nil
+	}
+	ref := today
+	if today.After(due) {
+		ref = due // the series is over: its last window is the one left to chase
+	}
+	cur := s.o.Periods.period(a.Cadence, ref)
+	prev := s.o.Periods.previous(a.Cadence, cur)
+	if cur.Cutoff.After(due) {
+		cur.Cutoff = due
+	}
+	counts, err := s.reportCounts(ctx, cache, a.Cadence, prev.Start, cur.Start)
+	if err != nil {
+		return time.Time{}, time.Time{}, false, err
+	}
+	c := counts[a.ID]
+	inPrev, inCur := c[0], c[1]-c[0]
+	prevWanted := !prev.Cutoff.Before(assigned)
+	late := 0 // a report in this window that made up for the window before
+	if prevWanted && inPrev == 0 && inCur > 0 {
+		late = 1
+	}
+	switch {
+	case prevWanted && inPrev == 0 && inCur == 0:
+		return prev.Cutoff, maxTime(prev.Start, assigned), true, nil
+	case inCur-late >= 1:
+		return time.Time{}, time.Time{}, false, nil
+	}
+	return cur.Cutoff, maxTime(cur.Start, assigned), true, nil
+}
+
+// reportCounts reads the reports counted per window, once per window in a tick (cache).
+func (s *Scheduler) reportCounts(ctx context.Context, cache map[string]map[int64][2]int, c storage.Cadence, prevStart, curStart time.Time) (map[int64][2]int, error) {
+	key := fmt.Sprint(c, prevStart.Format("2006-01-02"), curStart.Format("2006-01-02"))
+	if m, ok := cache[key]; ok {
+		return m, nil
+	}
+	loc := s.o.Location
+	since := time.Date(prevStart.Year(), prevStart.Month(), prevStart.Day(), 0, 0, 0, 0, loc)
+	split := time.Date(curStart.Year(), curStart.Month(), curStart.Day(), 0, 0, 0, 0, loc)
+	m, err := s.o.Store.ReportCounts(ctx, c, since, split)
+	if err != nil {
+		return nil, err
+	}
+	cache[key] = m
+	return m, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // deliverable reports whether a member may be written to now: a working day (or the deadline

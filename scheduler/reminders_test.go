@@ -177,3 +177,56 @@ func TestRemindersWeekly(t *testing.T) {
 	e.expect("2026-11-27 08:00", fmt.Sprintf("reminder %d %d:d0@2026-11-27", lan.ID, a))
 	e.expect("2026-12-02 08:00", fmt.Sprintf("reminder %d %d:od1@2026-12-02", lan.ID, a))
 }
+
+// Supervisors are told of a late school whoever its members are and whenever they are reminded:
+// at the supervisor's own time, and even when the head muted the task.
+func TestEscalationDoesNotDependOnTheHead(t *testing.T) {
+	clock := storagetest.NewClock(at("2026-11-23 08:00"))
+	st := storagetest.SQLite(t, storagetest.Options{Now: clock.Now})
+	e := newRemindEnv(t, st, clock)
+	lan := storagetest.Join(t, st, 1001, "Lan", e.u["TH_A"], storage.RoleHead)
+	sup := storagetest.Join(t, st, 1003, "Bình", e.u["XA_A"], storage.RoleSupervisor)
+	_, a := storagetest.Task(t, st, "Kiểm tra", "2026-12-18", e.u["TH_A"])
+	if err := st.SetReminderSettings(e.ctx, sup.ID, storage.ReminderSettings{RemindAt: 8 * 60, QuietFrom: 1260, QuietTo: 390}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetFollowing(e.ctx, lan.ID, a[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	e.expect("2026-12-28 07:30")
+	e.expect("2026-12-28 08:00", fmt.Sprintf("escalation %d %d:escalate@2026-12-18", sup.ID, a[0].ID))
+	e.expect("2026-12-29 08:00")
+}
+
+// A late report for one week makes up for that week, not for the next one as well; a weekly
+// task is not reminded on Monday of a rung that fell in the week before.
+func TestWeeklyWindowsCountTheirOwnReports(t *testing.T) {
+	clock := storagetest.NewClock(at("2026-11-16 08:00"))
+	st := storagetest.SQLite(t, storagetest.Options{Now: clock.Now})
+	e := newRemindEnv(t, st, clock)
+	lan := storagetest.Join(t, st, 1001, "Lan", e.u["TH_A"], storage.RoleHead)
+	d, _ := storage.ParseDate("2027-05-28")
+	_, as, err := st.CreateTask(e.ctx, storage.NewTask{Title: "Báo cáo tuần", Due: d, Cadence: storage.CadenceWeekly}, []int64{e.u["TH_A"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := as[0].ID
+	e.expect("2026-11-17 08:00", fmt.Sprintf("reminder %d %d:d-3@2026-11-17", lan.ID, a))
+	e.expect("2026-11-20 08:00", fmt.Sprintf("reminder %d %d:d0@2026-11-20", lan.ID, a))
+	// Monday 23: the week of the 20th was not reported: chased as overdue, not d-7 of the 27th.
+	e.expect("2026-11-23 08:00")
+	clock.Set(at("2026-11-23 09:00"))
+	if _, err := st.CreateReport(e.ctx, storage.NewReport{AssignmentID: a, MemberID: lan.ID, Progress: 30, Result: "Báo cáo tuần trước", Source: storage.SourceLine}); err != nil {
+		t.Fatal(err)
+	}
+	// That report made up for last week; this week still wants its own.
+	e.expect("2026-11-24 08:00", fmt.Sprintf("reminder %d %d:d-3@2026-11-24", lan.ID, a))
+	clock.Set(at("2026-11-25 09:00"))
+	if _, err := st.CreateReport(e.ctx, storage.NewReport{AssignmentID: a, MemberID: lan.ID, Progress: 100, Result: "Tuần này", Source: storage.SourceLine}); err != nil {
+		t.Fatal(err)
+	}
+	e.expect("2026-11-26 08:00")
+	e.expect("2026-11-27 08:00")
+	// A 100 % report does not end a weekly task: next week is chased.
+	e.expect("2026-12-01 08:00", fmt.Sprintf("reminder %d %d:d-3@2026-12-01", lan.ID, a))
+}

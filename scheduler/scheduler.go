@@ -179,6 +179,29 @@ func (s *Scheduler) TryLead(ctx context.Context) bool {
 	return ok
 }
 
+// WaitLead takes the lease, trying every second until ctx ends (waiting is called once, when it
+// must wait), and keeps renewing it until Stop.
+func (s *Scheduler) WaitLead(ctx context.Context, waiting func()) error {
+	for first := true; !s.TryLead(ctx); first = false {
+		if first && waiting != nil {
+			waiting()
+		}
+		if err := sleep(ctx, time.Second); err != nil {
+			return err
+		}
+	}
+	keep, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for sleep(keep, s.o.LeaseTTL/3) == nil {
+			s.TryLead(keep)
+		}
+	}()
+	return nil
+}
+
 // Leading reports whether this instance runs the ticks and the sender.
 func (s *Scheduler) Leading() bool { return s.leader.Load() }
 

@@ -403,5 +403,9 @@ func migrateReminders(tx *gorm.DB) error {
 			return fmt.Errorf("create %T: %w", t, err)
 		}
 	}
+	// One request waiting per assignment, even when two arrive at once (same SQL on both).
+	if err := tx.Exec(`CREATE UNIQUE INDEX ux_extensions_pending ON extension_requests (assignment_id) WHERE status = 'pending'`).Error; err != nil {
+		return fmt.Errorf("index pending extensions: %w", err)
+	}
 	return nil
 }

@@ -73,6 +73,13 @@ func (s *Store) Retry(ctx context.Context, id int64, at time.Time, reason string
 	return wrap("retry", err)
 }
 
+// Defer puts a message back, unchanged, until a time (the recipient's quiet hours end).
+func (s *Store) Defer(ctx context.Context, id int64, until time.Time) error {
+	err := s.q(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"status": OutboxPending, "not_before": until.UTC(), "updated_at": s.clock()}).Error
+	return wrap("defer", err)
+}
+
 // MarkFailed gives up on a message, keeping the reason.
 func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
 	err := s.q(ctx).Model(&OutboxMessage{}).Where("id = ?", id).

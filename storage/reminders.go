@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -11,101 +10,144 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// ReminderCandidate is one open assignment one member follows, with what the ladder needs.
-type ReminderCandidate struct {
-	MemberID, TelegramID         int64
-	RemindAt, QuietFrom, QuietTo int
-	AssignmentID, UnitID         int64
-	Due                          Date
-	Cadence                      Cadence
-	AssignedAt                   time.Time // when the task was given
-	LastReportAt                 *time.Time
-	SnoozedUntil                 Date
+// OpenAssignment is an assignment the reminder tick looks at: an open one, or a recurring one
+// whose series has not long ended (its windows are chased whatever its progress says).
+type OpenAssignment struct {
+	ID, UnitID int64
+	Due        Date // the deadline; for a recurring task, the end of the series
+	Cadence    Cadence
+	AssignedAt time.Time // when the task was given
 }
 
-// ReminderCandidates lists every open assignment with each member who follows it and may be
-// reminded: still of the school, not muted, reminders on, reachable; in no particular order.
-// It runs on every tick over every open assignment, so it reads members and tasks once and the
-// (assignment, member) pairs with as few columns as it can.
-func (s *Store) ReminderCandidates(ctx context.Context) ([]ReminderCandidate, error) {
-	type member struct {
-		telegramID                   int64
-		remindAt, quietFrom, quietTo int
-	}
-	members := map[int64]member{}
-	rows, err := s.q(ctx).Raw(`SELECT id, telegram_id, remind_at, quiet_from, quiet_to FROM members
-		WHERE reminders_off = ? AND unreachable_at IS NULL`, false).Rows()
-	if err != nil {
-		return nil, wrap("reminder candidates", err)
-	}
-	for rows.Next() {
-		var id int64
-		var m member
-		if err := rows.Scan(&id, &m.telegramID, &m.remindAt, &m.quietFrom, &m.quietTo); err != nil {
-			rows.Close()
-			return nil, wrap("reminder candidates", err)
-		}
-		members[id] = m
-	}
-	rows.Close()
+// Follower is a member who follows an open assignment and may be reminded: still of the school,
+// not muted, reminders on, reachable.
+type Follower struct {
+	AssignmentID, MemberID, TelegramID int64
+	RemindAt, QuietFrom, QuietTo       int
+	SnoozedUntil                       Date
+}
+
+// ReminderCandidates lists what the reminder tick works on: the open assignments (recurring ones
+// until a while after their series ended), and who follows them. It runs on every tick over
+// every open assignment, so it reads members and tasks once and the rest with as few columns as
+// it can.
+func (s *Store) ReminderCandidates(ctx context.Context, seriesEndedSince Date) ([]OpenAssignment, []Follower, error) {
 	type task struct {
 		cadence Cadence
 		created time.Time
 	}
 	tasks := map[int64]task{}
-	rows, err = s.q(ctx).Raw(`SELECT id, cadence, created_at FROM tasks
-		WHERE id IN (SELECT DISTINCT task_id FROM assignments WHERE completed_at IS NULL)`).Rows()
+	rows, err := s.q(ctx).Raw(`SELECT id, cadence, created_at FROM tasks
+		WHERE cadence <> ? OR id IN (SELECT DISTINCT task_id FROM assignments WHERE completed_at IS NULL)`, CadenceOnce).Rows()
 	if err != nil {
-		return nil, wrap("reminder candidates", err)
+		return nil, nil, wrap("reminder candidates", err)
 	}
 	for rows.Next() {
 		var id int64
 		var t task
 		if err := rows.Scan(&id, &t.cadence, &t.created); err != nil {
 			rows.Close()
-			return nil, wrap("reminder candidates", err)
+			return nil, nil, wrap("reminder candidates", err)
 		}
 		tasks[id] = t
 	}
 	rows.Close()
 
 	var n int64
-	if err := s.q(ctx).Model(&Subscription{}).Count(&n).Error; err != nil {
-		return nil, wrap("reminder candidates", err)
+	if err := s.q(ctx).Model(&Assignment{}).Where("completed_at IS NULL").Count(&n).Error; err != nil {
+		return nil, nil, wrap("reminder candidates", err)
 	}
-	rows, err = s.q(ctx).Raw(`SELECT a.id, a.unit_id, a.task_id, a.due, a.last_report_at, s.member_id, s.snoozed_until
-		FROM assignments a
-		JOIN subscriptions s ON s.assignment_id = a.id
-		JOIN memberships ms ON ms.member_id = s.member_id AND ms.unit_id = a.unit_id
-		WHERE a.completed_at IS NULL AND s.muted = ?`, false).Rows()
+	open := make([]OpenAssignment, 0, n)
+	index := make(map[int64]bool, n)
+	rows, err = s.q(ctx).Raw(`SELECT a.id, a.unit_id, a.task_id, a.due FROM assignments a
+		WHERE a.completed_at IS NULL
+		OR (a.due >= ? AND a.task_id IN (SELECT id FROM tasks WHERE cadence <> ?))`, seriesEndedSince, CadenceOnce).Rows()
 	if err != nil {
-		return nil, wrap("reminder candidates", err)
+		return nil, nil, wrap("reminder candidates", err)
 	}
-	defer rows.Close()
-	out := make([]ReminderCandidate, 0, n)
 	for rows.Next() {
-		var c ReminderCandidate
+		var a OpenAssignment
 		var taskID int64
-		var last sql.NullTime
-		if err := rows.Scan(&c.AssignmentID, &c.UnitID, &taskID, &c.Due, &last, &c.MemberID, &c.SnoozedUntil); err != nil {
-			return nil, wrap("reminder candidates", err)
-		}
-		m, ok := members[c.MemberID]
-		if !ok {
-			continue
+		if err := rows.Scan(&a.ID, &a.UnitID, &taskID, &a.Due); err != nil {
+			rows.Close()
+			return nil, nil, wrap("reminder candidates", err)
 		}
 		t := tasks[taskID]
-		c.TelegramID, c.RemindAt, c.QuietFrom, c.QuietTo = m.telegramID, m.remindAt, m.quietFrom, m.quietTo
-		c.Cadence, c.AssignedAt = t.cadence, t.created
-		if last.Valid {
-			c.LastReportAt = &last.Time
-		}
-		out = append(out, c)
+		a.Cadence, a.AssignedAt = t.cadence, t.created
+		open = append(open, a)
+		index[a.ID] = true
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, wrap("reminder candidates", err)
+		return nil, nil, wrap("reminder candidates", err)
 	}
-	return out, nil
+
+	type member struct {
+		telegramID                   int64
+		remindAt, quietFrom, quietTo int
+	}
+	members := map[int64]member{}
+	rows, err = s.q(ctx).Raw(`SELECT id, telegram_id, remind_at, quiet_from, quiet_to FROM members
+		WHERE reminders_off = ? AND unreachable_at IS NULL`, false).Rows()
+	if err != nil {
+		return nil, nil, wrap("reminder candidates", err)
+	}
+	for rows.Next() {
+		var id int64
+		var m member
+		if err := rows.Scan(&id, &m.telegramID, &m.remindAt, &m.quietFrom, &m.quietTo); err != nil {
+			rows.Close()
+			return nil, nil, wrap("reminder candidates", err)
+		}
+		members[id] = m
+	}
+	rows.Close()
+
+	rows, err = s.q(ctx).Raw(`SELECT s.assignment_id, s.member_id, s.snoozed_until
+		FROM subscriptions s
+		JOIN assignments a ON a.id = s.assignment_id
+		JOIN memberships ms ON ms.member_id = s.member_id AND ms.unit_id = a.unit_id
+		WHERE s.muted = ? AND (a.completed_at IS NULL OR a.due >= ?)`, false, seriesEndedSince).Rows()
+	if err != nil {
+		return nil, nil, wrap("reminder candidates", err)
+	}
+	defer rows.Close()
+	followers := make([]Follower, 0, n)
+	for rows.Next() {
+		var f Follower
+		if err := rows.Scan(&f.AssignmentID, &f.MemberID, &f.SnoozedUntil); err != nil {
+			return nil, nil, wrap("reminder candidates", err)
+		}
+		m, ok := members[f.MemberID]
+		if !ok || !index[f.AssignmentID] {
+			continue
+		}
+		f.TelegramID, f.RemindAt, f.QuietFrom, f.QuietTo = m.telegramID, m.remindAt, m.quietFrom, m.quietTo
+		followers = append(followers, f)
+	}
+	return open, followers, wrap("reminder candidates", rows.Err())
+}
+
+// ReportCounts counts, for each assignment of a recurring cadence, its reports made from since
+// on: those before split, and all of them.
+func (s *Store) ReportCounts(ctx context.Context, cadence Cadence, since, split time.Time) (map[int64][2]int, error) {
+	rows, err := s.q(ctx).Raw(`SELECT r.assignment_id, SUM(CASE WHEN r.created_at < ? THEN 1 ELSE 0 END), COUNT(*)
+		FROM reports r JOIN assignments a ON a.id = r.assignment_id JOIN tasks t ON t.id = a.task_id
+		WHERE t.cadence = ? AND r.created_at >= ? GROUP BY r.assignment_id`, split.UTC(), cadence, since.UTC()).Rows()
+	if err != nil {
+		return nil, wrap("report counts", err)
+	}
+	defer rows.Close()
+	out := map[int64][2]int{}
+	for rows.Next() {
+		var id int64
+		var before, all int
+		if err := rows.Scan(&id, &before, &all); err != nil {
+			return nil, wrap("report counts", err)
+		}
+		out[id] = [2]int{before, all}
+	}
+	return out, wrap("report counts", rows.Err())
 }
 
 // ReminderKey names one reminder item: member, assignment, rule and the day of the rule.
@@ -315,6 +357,9 @@ func (s *Store) RequestExtension(ctx context.Context, r ExtensionRequest, superv
 		now := tx.clock()
 		r.ID, r.Status, r.CreatedAt, r.UpdatedAt = 0, ExtensionPending, now, now
 		if err := tx.q(ctx).Omit("Assignment", "Member", "Decider").Create(&r).Error; err != nil {
+			if errors.Is(wrap("", err), ErrConflict) {
+				return ErrExtensionPending // another request got in first
+			}
 			return err
 		}
 		msgs := make([]OutboxMessage, 0, len(supervisors))
@@ -378,7 +423,9 @@ func (s *Store) DecideExtension(ctx context.Context, id, deciderID int64, approv
 			return err
 		}
 		if approve {
-			if err := tx.q(ctx).Model(&Assignment{}).Where("id = ?", r.AssignmentID).Update("due", r.ProposedDue).Error; err != nil {
+			// Only from the deadline the head asked about: one moved meanwhile stays.
+			if err := tx.q(ctx).Model(&Assignment{}).Where("id = ? AND due = ?", r.AssignmentID, r.OldDue).
+				Update("due", r.ProposedDue).Error; err != nil {
 				return err
 			}
 			if err := tx.q(ctx).Model(&Subscription{}).Where("assignment_id = ?", r.AssignmentID).Update("snoozed_until", Date{}).Error; err != nil {

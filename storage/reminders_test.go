@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -110,6 +111,50 @@ func TestClaimAndAbandon(t *testing.T) {
 		got := storagetest.Must(s.OutboxByID(ctx, m.ID))(t)
 		if got.Status != storage.OutboxFailed || got.LastError != storage.InterruptedReason {
 			t.Fatalf("%+v", got)
+		}
+	})
+}
+
+// One extension request waits per assignment; an answer moves only the deadline asked about.
+func TestExtensionRequests(t *testing.T) {
+	storagetest.Each(t, storagetest.Options{}, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		u := storagetest.Province(t, s)
+		lan := storagetest.Join(t, s, 1001, "Lan", u["TH_A"], storage.RoleHead)
+		sup := storagetest.Join(t, s, 1002, "Bình", u["XA_A"], storage.RoleSupervisor)
+		_, as := storagetest.Task(t, s, "Kiểm tra", "2026-12-18", u["TH_A"])
+		a := as[0]
+		ask := func(to string) (storage.ExtensionRequest, error) {
+			d, _ := storage.ParseDate(to)
+			return s.RequestExtension(ctx, storage.ExtensionRequest{AssignmentID: a.ID, MemberID: lan.ID, OldDue: a.Due, ProposedDue: d, Reason: "thi"}, []storage.Member{sup})
+		}
+		r, err := ask("2026-12-28")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ask("2026-12-30"); !errors.Is(err, storage.ErrExtensionPending) {
+			t.Fatalf("second request: %v", err)
+		}
+		if ok, err := s.DecideExtension(ctx, r.ID, sup.ID, true); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		if ok, _ := s.DecideExtension(ctx, r.ID, sup.ID, false); ok {
+			t.Fatal("decided twice")
+		}
+		if got := storagetest.Must(s.AssignmentByID(ctx, a.ID))(t); got.Due.String() != "2026-12-28" {
+			t.Fatalf("due %s", got.Due)
+		}
+		// A request about the old deadline, answered after the deadline moved, moves nothing.
+		r2, err := s.RequestExtension(ctx, storage.ExtensionRequest{AssignmentID: a.ID, MemberID: lan.ID, OldDue: a.Due,
+			ProposedDue: storage.Date{Year: 2027, Month: 1, Day: 5}, Reason: "x"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := s.DecideExtension(ctx, r2.ID, sup.ID, true); !ok {
+			t.Fatal("not decided")
+		}
+		if got := storagetest.Must(s.AssignmentByID(ctx, a.ID))(t); got.Due.String() != "2026-12-28" {
+			t.Fatalf("a stale request moved the deadline to %s", got.Due)
 		}
 	})
 }
