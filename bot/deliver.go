@@ -17,15 +17,22 @@ import (
 // announcement). The scheduler calls it, paced; its errors say whether to wait, follow a group
 // that moved, give up, or try again later.
 func (b *Bot) Deliver(ctx context.Context, m storage.OutboxMessage) (int64, error) {
+	var member *storage.Member
 	if m.MemberID != nil {
-		// Nothing the bot says on its own reaches a person in their quiet hours.
-		if member, err := b.st.MemberByID(ctx, *m.MemberID); err == nil {
-			if until, quiet := b.quietUntil(member); quiet {
-				return 0, deferred{until}
-			}
+		mem, err := b.st.MemberByID(ctx, *m.MemberID)
+		if isNotFound(err) {
+			return 0, nil // the member left: nothing to say, settled
 		}
+		if err != nil {
+			return 0, err
+		}
+		// Nothing the bot says on its own reaches a person in their quiet hours.
+		if until, quiet := b.quietUntil(mem); quiet {
+			return 0, deferred{until}
+		}
+		member = &mem
 	}
-	text, kb, err := b.render(ctx, m)
+	text, kb, err := b.render(ctx, m, member)
 	if err != nil {
 		return 0, err
 	}
@@ -40,17 +47,10 @@ func (b *Bot) Deliver(ctx context.Context, m storage.OutboxMessage) (int64, erro
 }
 
 // render writes a queued message in its recipient's language.
-func (b *Bot) render(ctx context.Context, m storage.OutboxMessage) (string, *keyboard, error) {
+func (b *Bot) render(ctx context.Context, m storage.OutboxMessage, member *storage.Member) (string, *keyboard, error) {
 	t := &turn{ctx: ctx, b: b, st: b.st, now: b.now(), m: &vi, chat: chatFor(m.ChatID)}
-	if m.MemberID != nil {
-		member, err := b.st.MemberByID(ctx, *m.MemberID)
-		if isNotFound(err) {
-			return "", nil, nil
-		}
-		if err != nil {
-			return "", nil, err
-		}
-		t.member, t.m = &member, catalogFor(member.Language)
+	if member != nil {
+		t.member, t.m = member, catalogFor(member.Language)
 	}
 	switch m.Kind {
 	case storage.KindTaskNotice, storage.KindDirectiveNotice:

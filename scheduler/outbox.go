@@ -66,6 +66,26 @@ type outbox struct {
 	limiter   *rate.Limiter
 	nextChat  map[int64]time.Time // when each chat may get its next message
 	holdUntil time.Time           // Telegram asked the whole bot to wait (429) until then
+	sent      []storage.Sent      // sent, to record together (see flushSent)
+}
+
+// sentBatch is how many sent messages are recorded in one transaction. Until they are, they
+// stay "sending": if the process dies meanwhile they are not sent again.
+const sentBatch = 50
+
+// flushSent records the messages sent so far; all is false to record only a full batch.
+func (o *outbox) flushSent(ctx context.Context, all bool) {
+	o.mu.Lock()
+	if len(o.sent) == 0 || !all && len(o.sent) < sentBatch {
+		o.mu.Unlock()
+		return
+	}
+	batch := o.sent
+	o.sent = nil
+	o.mu.Unlock()
+	if err := o.store.MarkSentAll(context.WithoutCancel(ctx), batch); err != nil {
+		o.log.Error("cannot record sent messages", "count", len(batch), "err", err)
+	}
 }
 
 // OutboxStore is what sending needs from storage.
@@ -79,6 +99,7 @@ type OutboxStore interface {
 	ClaimMessage(ctx context.Context, id int64) (bool, error)
 	AbandonInterrupted(ctx context.Context, before time.Time) (int64, error)
 	Defer(ctx context.Context, id int64, until time.Time) error
+	MarkSentAll(ctx context.Context, sent []storage.Sent) error
 }
 
 type logger interface {
@@ -126,7 +147,10 @@ func (o *outbox) sendDue(ctx context.Context) (int, error) {
 	}
 	sem := make(chan struct{}, MaxInFlight)
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() {
+		wg.Wait()
+		o.flushSent(ctx, true)
+	}()
 	for _, m := range msgs {
 		o.mu.Lock()
 		wait := o.nextChat[m.ChatID].After(o.pace())
@@ -199,7 +223,10 @@ func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
 	var serr error
 	switch {
 	case err == nil:
-		serr = o.store.MarkSent(ctx, m.ID, sentID)
+		o.mu.Lock()
+		o.sent = append(o.sent, storage.Sent{ID: m.ID, SentID: sentID})
+		o.mu.Unlock()
+		o.flushSent(ctx, false)
 	case errors.As(err, &defer_) && !defer_.DeferUntil().IsZero():
 		// Not a failure: the recipient's quiet hours. It goes when they end.
 		o.mu.Lock()

@@ -70,10 +70,6 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 	if err != nil {
 		return nil, err
 	}
-	byAssignment := make(map[int64][]storage.Follower, len(open))
-	for _, f := range followers {
-		byAssignment[f.AssignmentID] = append(byAssignment[f.AssignmentID], f)
-	}
 	ladder := s.o.Ladder
 	type rung struct {
 		st step
@@ -94,7 +90,16 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 	escalate := map[int64]escalation{}
 	counts := map[string]map[int64][2]int{}
 
+	next := 0 // followers come in assignment order, as the assignments do
 	for _, a := range open {
+		for next < len(followers) && followers[next].AssignmentID < a.ID {
+			next++
+		}
+		first := next
+		for next < len(followers) && followers[next].AssignmentID == a.ID {
+			next++
+		}
+		follows := followers[first:next]
 		if a.Due.IsZero() {
 			continue
 		}
@@ -119,7 +124,7 @@ func (s *Scheduler) dueReminders(ctx context.Context, now time.Time) ([]storage.
 		if ladder.EscalateAfter > 0 && r.st.overdue >= ladder.EscalateAfter && !r.st.day.Before(start) {
 			escalate[a.ID] = escalation{unitID: a.UnitID, deadline: deadline}
 		}
-		for _, f := range byAssignment[a.ID] {
+		for _, f := range follows {
 			st := r.st
 			if snooze := fromDate(f.SnoozedUntil); !f.SnoozedUntil.IsZero() {
 				if snooze.After(today) {

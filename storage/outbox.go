@@ -66,6 +66,25 @@ func (s *Store) MarkSent(ctx context.Context, id, sentID int64) error {
 	return wrap("mark sent", err)
 }
 
+// Sent is a message that went out as Telegram message SentID.
+type Sent struct{ ID, SentID int64 }
+
+// MarkSentAll records several messages as sent, in one transaction: at a thousand messages a
+// second, one write each would keep the database busy.
+func (s *Store) MarkSentAll(ctx context.Context, sent []Sent) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	return wrap("mark sent", s.atomic(ctx, func(tx *Store) error {
+		for _, m := range sent {
+			if err := tx.MarkSent(ctx, m.ID, m.SentID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
 // Retry puts a message back for a later attempt, with the reason it failed.
 func (s *Store) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
 	err := s.q(ctx).Model(&OutboxMessage{}).Where("id = ?", id).

@@ -28,7 +28,7 @@ type Follower struct {
 }
 
 // ReminderCandidates lists what the reminder tick works on: the open assignments (recurring ones
-// until a while after their series ended), and who follows them. It runs on every tick over
+// until a while after their series ended), and who follows them, both by assignment id. It runs on every tick over
 // every open assignment, so it reads members and tasks once and the rest with as few columns as
 // it can.
 func (s *Store) ReminderCandidates(ctx context.Context, seriesEndedSince Date) ([]OpenAssignment, []Follower, error) {
@@ -61,7 +61,8 @@ func (s *Store) ReminderCandidates(ctx context.Context, seriesEndedSince Date) (
 	index := make(map[int64]bool, n)
 	rows, err = s.q(ctx).Raw(`SELECT a.id, a.unit_id, a.task_id, a.due FROM assignments a
 		WHERE a.completed_at IS NULL
-		OR (a.due >= ? AND a.task_id IN (SELECT id FROM tasks WHERE cadence <> ?))`, seriesEndedSince, CadenceOnce).Rows()
+		OR (a.due >= ? AND a.task_id IN (SELECT id FROM tasks WHERE cadence <> ?))
+		ORDER BY a.id`, seriesEndedSince, CadenceOnce).Rows()
 	if err != nil {
 		return nil, nil, wrap("reminder candidates", err)
 	}
@@ -107,7 +108,8 @@ func (s *Store) ReminderCandidates(ctx context.Context, seriesEndedSince Date) (
 		FROM subscriptions s
 		JOIN assignments a ON a.id = s.assignment_id
 		JOIN memberships ms ON ms.member_id = s.member_id AND ms.unit_id = a.unit_id
-		WHERE s.muted = ? AND (a.completed_at IS NULL OR a.due >= ?)`, false, seriesEndedSince).Rows()
+		WHERE s.muted = ? AND (a.completed_at IS NULL OR a.due >= ?)
+		ORDER BY s.assignment_id`, false, seriesEndedSince).Rows()
 	if err != nil {
 		return nil, nil, wrap("reminder candidates", err)
 	}
