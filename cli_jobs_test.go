@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,6 +113,38 @@ func TestReminderConfig(t *testing.T) {
 	for _, w := range []string{"ladder:", "reminder-spec:", "monthly-cutoff:", "send-rate:", "holidays-file:"} {
 		if code != 1 || !strings.Contains(errOut, w) {
 			t.Errorf("lacks %q: %d\n%s", w, code, errOut)
+		}
+	}
+}
+
+// export writes the commune's schools × tasks as XLSX or CSV.
+func TestExportCommand(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run("units", "import", c.file("units.csv", provinceCSV)); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := c.run("task", "create", "--title", "Kiểm tra nội bộ", "--assign", "XA_A", "--due", "2026-12-18"); code != 0 {
+		t.Fatal(errOut)
+	}
+	xlsx := filepath.Join(c.dir, "xa_a.xlsx")
+	code, out, errOut := c.run("export", "--unit", "XA_A", "--format", "xlsx", "-o", xlsx)
+	if code != 0 || !strings.Contains(out, "Đã xuất 3 dòng") {
+		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+	if data, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(data, []byte("PK")) {
+		t.Fatalf("not an xlsx: %v", err)
+	}
+	csvFile := filepath.Join(c.dir, "xa_a.csv")
+	if code, _, errOut := c.run("export", "--unit", "XA_A", "--format", "csv", "-o", csvFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	data, _ := os.ReadFile(csvFile)
+	if !bytes.HasPrefix(data, []byte("\ufeff")) || !strings.Contains(string(data), "Trường Tiểu học An Phú") || !strings.Contains(string(data), "Đang thực hiện trong hạn") {
+		t.Fatalf("csv:\n%s", data)
+	}
+	for _, bad := range [][]string{{"export"}, {"export", "--unit", "NOPE", "-o", csvFile}, {"export", "--unit", "XA_A", "--format", "pdf", "-o", csvFile}} {
+		if code, _, _ := c.run(bad...); code != 1 {
+			t.Errorf("%v: %d", bad, code)
 		}
 	}
 }

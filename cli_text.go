@@ -29,6 +29,7 @@ type cliText struct {
 	HolidayUsage, HolidaySet, HolidayRemoved, HolidayNone, HolidayLine     string
 	FailuresNone, FailureLine, Off, Work, Weekdays, OutboxUsage            string
 	LeaseHeld, LeaseWaiting                                                string
+	ExportUsage, BadFormat, CannotWrite, Exported                          string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -89,6 +90,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   run-job reminders   chạy một lượt nhắc việc (--at để chạy như ở thời điểm khác), gửi hết rồi thoát
   holiday …           ngày nghỉ bổ sung và ngày làm bù; holiday year NĂM in các ngày nghỉ lễ
   outbox failed       các tin nhắn gửi không thành công và lý do
+  export              xuất bảng trường × nhiệm vụ ra tệp .xlsx hoặc .csv
 
 Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 `,
@@ -179,6 +181,10 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	OutboxUsage:         "Cách dùng: nhacviec outbox failed [--limit N]",
 	LeaseHeld:           "Một tiến trình nhacviec serve khác đang chạy việc nhắc và gửi tin; lượt nhắc này để nó làm.",
 	LeaseWaiting:        "Đang chờ tiến trình trước trả quyền chạy việc nhắc (tối đa lease-ttl)…",
+	ExportUsage:         "Cách dùng: nhacviec export --unit MÃ [--task SỐ] --format xlsx|csv -o TỆP",
+	BadFormat:           "--format: %q không phải xlsx hoặc csv",
+	CannotWrite:         "Không ghi được %s: %v",
+	Exported:            "Đã xuất %d dòng (trường × nhiệm vụ) vào %s.",
 	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
 	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
@@ -218,6 +224,7 @@ Usage: nhacviec <command> [options]
   run-job reminders   run one reminder tick (--at: as if at another time), send everything, exit
   holiday …           extra days off and working days; holiday year YEAR prints the holidays
   outbox failed       messages that could not be sent, and why
+  export              write the school × task table to .xlsx or .csv
 
 Options of a command: nhacviec <command> -h
 `,
@@ -308,6 +315,10 @@ Options of a command: nhacviec <command> -h
 	OutboxUsage:         "Usage: nhacviec outbox failed [--limit N]",
 	LeaseHeld:           "A running nhacviec serve holds the reminders and the sender; it does this work itself.",
 	LeaseWaiting:        "Waiting for the previous process's hold on the reminders to end (at most lease-ttl)…",
+	ExportUsage:         "Usage: nhacviec export --unit CODE [--task N] --format xlsx|csv -o FILE",
+	BadFormat:           "--format: %q is neither xlsx nor csv",
+	CannotWrite:         "Cannot write %s: %v",
+	Exported:            "Exported %d rows (school × task) to %s.",
 	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
 	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",

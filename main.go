@@ -58,6 +58,7 @@ var commands = []command{
 	{name: "run-job", needToken: true, flags: runJobFlags},
 	{name: "holiday", flags: holidayFlags},
 	{name: "outbox", flags: outboxFlags},
+	{name: "export", flags: exportFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.

@@ -1,0 +1,285 @@
+// Package export writes the school × task table that supervisors pass on: CSV (UTF-8 with a
+// byte-order mark, so that Excel shows Vietnamese) and XLSX (header row, frozen panes, column
+// widths, real dates, a summary sheet and a sheet per status). It is the only package that knows
+// excelize.
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"nhacviec/storage"
+)
+
+// Labels are the words of an export, in one language.
+type Labels struct {
+	Columns          []string
+	Details, Summary string // sheet names
+	SummaryColumns   []string
+	Statuses         map[storage.Status]string
+	Levels           map[storage.Level]string
+	Total            string
+}
+
+// statuses in the order the sheets and columns show them.
+var statuses = []storage.Status{storage.StatusOverdue, storage.StatusInProgress, storage.StatusDoneLate, storage.StatusDoneOnTime}
+
+// Vietnamese and English labels.
+var (
+	VI = Labels{
+		Columns: []string{"Đơn vị cấp trên", "Mã trường", "Trường", "Cấp học", "Số NV", "Nhiệm vụ", "Trích dẫn", "Văn bản",
+			"Hạn", "Trạng thái", "Tiến độ (%)", "Báo cáo gần nhất", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị", "Số minh chứng"},
+		Details: "Chi tiết", Summary: "Tổng hợp",
+		SummaryColumns: []string{"Nhiệm vụ", "Văn bản", "Số trường", "Quá hạn chưa hoàn thành", "Đang thực hiện trong hạn",
+			"Hoàn thành quá hạn", "Hoàn thành đúng hạn", "Tỷ lệ hoàn thành"},
+		Statuses: map[storage.Status]string{
+			storage.StatusDoneOnTime: "Hoàn thành đúng hạn", storage.StatusDoneLate: "Hoàn thành quá hạn",
+			storage.StatusInProgress: "Đang thực hiện trong hạn", storage.StatusOverdue: "Quá hạn chưa hoàn thành",
+		},
+		Levels: map[storage.Level]string{
+			storage.LevelPreschool: "Mầm non", storage.LevelPrimary: "Tiểu học", storage.LevelLowerSec: "THCS",
+			storage.LevelUpperSec: "THPT", storage.LevelMulti: "Liên cấp", storage.LevelContinuing: "GDTX",
+		},
+		Total: "Tổng cộng",
+	}
+	EN = Labels{
+		Columns: []string{"Units above", "School code", "School", "Level", "Task no.", "Task", "Citation", "Directive",
+			"Deadline", "Status", "Progress (%)", "Latest report", "Result", "Difficulties", "Proposals", "Evidence files"},
+		Details: "Details", Summary: "Summary",
+		SummaryColumns: []string{"Task", "Directive", "Schools", "Overdue, not done", "In progress, on time",
+			"Done late", "Done on time", "Completion"},
+		Statuses: map[storage.Status]string{
+			storage.StatusDoneOnTime: "Done on time", storage.StatusDoneLate: "Done late",
+			storage.StatusInProgress: "In progress, on time", storage.StatusOverdue: "Overdue, not done",
+		},
+		Levels: map[storage.Level]string{
+			storage.LevelPreschool: "Preschool", storage.LevelPrimary: "Primary", storage.LevelLowerSec: "Lower secondary",
+			storage.LevelUpperSec: "Upper secondary", storage.LevelMulti: "Multi-level", storage.LevelContinuing: "Continuing",
+		},
+		Total: "Total",
+	}
+)
+
+// For returns the labels of a language, Vietnamese by default.
+func For(lang string) Labels {
+	if lang == "en" {
+		return EN
+	}
+	return VI
+}
+
+// record is a row as text, for CSV.
+func (l Labels) record(r storage.ExportRow, loc *time.Location) []string {
+	report := ""
+	if r.ReportAt != nil {
+		report = r.ReportAt.In(loc).Format("02/01/2006 15:04")
+	}
+	return []string{strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level], strconv.Itoa(r.Seq), r.Title,
+		r.Citation, r.Directive, r.Due.Format(), l.Statuses[r.Status], strconv.Itoa(r.Progress), report,
+		r.Result, r.Difficulties, r.Proposals, strconv.Itoa(r.Evidence)}
+}
+
+// CSV writes the rows as CSV in UTF-8 with a byte-order mark.
+func CSV(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(l.Columns); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write(l.record(r, loc)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// widths of the detail columns, in characters.
+var widths = []float64{34, 12, 34, 12, 7, 48, 12, 22, 12, 24, 11, 17, 48, 36, 36, 12}
+
+// XLSX writes the rows as a workbook: the details, a summary per task, and a sheet per status.
+func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	if err != nil {
+		return err
+	}
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("dd/mm/yyyy")})
+	if err != nil {
+		return err
+	}
+	stamp, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("dd/mm/yyyy hh:mm")})
+	if err != nil {
+		return err
+	}
+	percent, err := f.NewStyle(&excelize.Style{NumFmt: 10})
+	if err != nil {
+		return err
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	if err != nil {
+		return err
+	}
+	styles := sheetStyles{bold: bold, date: date, stamp: stamp, wrap: wrap}
+
+	if err := f.SetSheetName("Sheet1", l.Details); err != nil {
+		return err
+	}
+	if err := writeDetails(f, l.Details, rows, l, loc, styles); err != nil {
+		return err
+	}
+	if err := writeSummary(f, rows, l, percent, styles); err != nil {
+		return err
+	}
+	for _, st := range statuses {
+		var in []storage.ExportRow
+		for _, r := range rows {
+			if r.Status == st {
+				in = append(in, r)
+			}
+		}
+		if _, err := f.NewSheet(l.Statuses[st]); err != nil {
+			return err
+		}
+		if err := writeDetails(f, l.Statuses[st], in, l, loc, styles); err != nil {
+			return err
+		}
+	}
+	f.SetActiveSheet(0)
+	return f.Write(w)
+}
+
+type sheetStyles struct{ bold, date, stamp, wrap int }
+
+func ptr[T any](v T) *T { return &v }
+
+func cell(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+// writeDetails writes one row per school and task, with the header frozen and filtered.
+func writeDetails(f *excelize.File, sheet string, rows []storage.ExportRow, l Labels, loc *time.Location, s sheetStyles) error {
+	if err := f.SetSheetRow(sheet, "A1", &l.Columns); err != nil {
+		return err
+	}
+	last := cell(len(l.Columns), 1)
+	if err := f.SetCellStyle(sheet, "A1", last, s.bold); err != nil {
+		return err
+	}
+	for i, wd := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(sheet, col, col, wd); err != nil {
+			return err
+		}
+	}
+	for i, r := range rows {
+		n := i + 2
+		values := []any{strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level], r.Seq, r.Title,
+			r.Citation, r.Directive, r.Due.Time(time.UTC), l.Statuses[r.Status], r.Progress, nil,
+			r.Result, r.Difficulties, r.Proposals, r.Evidence}
+		if r.ReportAt != nil {
+			local := r.ReportAt.In(loc)
+			// Excel has no time zones: the wall time in the installation's zone.
+			values[11] = time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), local.Second(), 0, time.UTC)
+		}
+		if err := f.SetSheetRow(sheet, cell(1, n), &values); err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			col, style int
+		}{{9, s.date}, {12, s.stamp}, {6, s.wrap}, {13, s.wrap}, {14, s.wrap}, {15, s.wrap}} {
+			if err := f.SetCellStyle(sheet, cell(c.col, n), cell(c.col, n), c.style); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 3, YSplit: 1, TopLeftCell: "D2", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	return f.AutoFilter(sheet, "A1:"+cell(len(l.Columns), max(2, len(rows)+1)), nil)
+}
+
+// writeSummary counts, per task, the schools in each status.
+func writeSummary(f *excelize.File, rows []storage.ExportRow, l Labels, percent int, s sheetStyles) error {
+	sheet := l.Summary
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	if err := f.SetSheetRow(sheet, "A1", &l.SummaryColumns); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, "A1", cell(len(l.SummaryColumns), 1), s.bold); err != nil {
+		return err
+	}
+	type task struct {
+		title, directive string
+		counts           map[storage.Status]int
+		schools          int
+	}
+	var order []int64
+	tasks := map[int64]*task{}
+	total := &task{counts: map[storage.Status]int{}}
+	for _, r := range rows {
+		t := tasks[r.TaskID]
+		if t == nil {
+			t = &task{title: r.Title, directive: r.Directive, counts: map[storage.Status]int{}}
+			tasks[r.TaskID] = t
+			order = append(order, r.TaskID)
+		}
+		t.counts[r.Status]++
+		t.schools++
+		total.counts[r.Status]++
+		total.schools++
+	}
+	write := func(n int, title, directive string, t *task) error {
+		values := []any{title, directive, t.schools}
+		for _, st := range statuses {
+			values = append(values, t.counts[st])
+		}
+		done := 0.0
+		if t.schools > 0 {
+			done = float64(t.counts[storage.StatusDoneOnTime]+t.counts[storage.StatusDoneLate]) / float64(t.schools)
+		}
+		values = append(values, done)
+		if err := f.SetSheetRow(sheet, cell(1, n), &values); err != nil {
+			return err
+		}
+		return f.SetCellStyle(sheet, cell(8, n), cell(8, n), percent)
+	}
+	for i, id := range order {
+		if err := write(i+2, tasks[id].title, tasks[id].directive, tasks[id]); err != nil {
+			return err
+		}
+	}
+	n := len(order) + 2
+	if err := write(n, l.Total, "", total); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(sheet, cell(1, n), cell(3, n), s.bold); err != nil {
+		return err
+	}
+	for col, wd := range []float64{52, 22, 10, 16, 16, 16, 16, 12} {
+		name, _ := excelize.ColumnNumberToName(col + 1)
+		if err := f.SetColWidth(sheet, name, name, wd); err != nil {
+			return err
+		}
+	}
+	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
+// FileName is a name for an export made at t: nhacviec-<unit>-<yyyymmdd>.<ext>.
+func FileName(unitCode, ext string, t time.Time) string {
+	return fmt.Sprintf("nhacviec-%s-%s.%s", strings.ToLower(unitCode), t.Format("20060102"), ext)
+}

@@ -1,0 +1,136 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ExportRow is one school and one task, as an export lists them.
+type ExportRow struct {
+	Path                   []string // the units above the school, from the top
+	SchoolCode, SchoolName string
+	Level                  Level
+	TaskID                 int64
+	Seq                    int // the task's short number in the school
+	Title, Citation        string
+	Directive              string // "Chỉ thị 23/CT-UBND", or ""
+	Cadence                Cadence
+	Due                    Date
+	Status                 Status
+	Progress               int
+	ReportAt               *time.Time // the latest report
+	Result                 string
+	Difficulties           string
+	Proposals              string
+	Evidence               int // files over all the school's reports on the task
+}
+
+// ExportRows lists every assignment of the schools beneath the units (or of every school when
+// all), optionally of one task, with its latest report: by unit path, school and task number.
+// today and loc decide the statuses.
+func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID int64, today Date, loc *time.Location) ([]ExportRow, error) {
+	var units []Unit
+	if err := s.q(ctx).Select("id", "parent_id", "code", "name", "kind", "level").Find(&units).Error; err != nil {
+		return nil, wrap("export", err)
+	}
+	byID := make(map[int64]Unit, len(units))
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	var schools []int64
+	if all {
+		for _, u := range units {
+			if u.Kind == KindSchool {
+				schools = append(schools, u.ID)
+			}
+		}
+	} else {
+		us, err := s.SchoolsUnder(ctx, under, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			schools = append(schools, u.ID)
+		}
+	}
+	if len(schools) == 0 {
+		return nil, nil
+	}
+	where, args := "a.unit_id IN ?", []any{schools}
+	if taskID != 0 {
+		where += " AND a.task_id = ?"
+		args = append(args, taskID)
+	}
+	rows, err := s.q(ctx).Raw(`SELECT a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
+		t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, ''),
+		r.created_at, COALESCE(r.result, ''), COALESCE(r.difficulties, ''), COALESCE(r.proposals, ''),
+		(SELECT COUNT(*) FROM evidences e JOIN reports rr ON rr.id = e.report_id WHERE rr.assignment_id = a.id)
+		FROM assignments a
+		JOIN tasks t ON t.id = a.task_id
+		LEFT JOIN directives d ON d.id = t.directive_id
+		LEFT JOIN reports r ON r.id = a.last_report_id
+		WHERE `+where, args...).Rows()
+	if err != nil {
+		return nil, wrap("export", err)
+	}
+	defer rows.Close()
+	paths := map[int64][]string{}
+	path := func(id int64) []string {
+		if p, ok := paths[id]; ok {
+			return p
+		}
+		var p []string
+		for u, ok := byID[id]; ok && u.ParentID != nil; {
+			u, ok = byID[*u.ParentID]
+			if ok {
+				p = append([]string{u.Name}, p...)
+			}
+		}
+		paths[id] = p
+		return p
+	}
+	var out []ExportRow
+	for rows.Next() {
+		var (
+			r                   ExportRow
+			unitID              int64
+			completed, reportAt sql.NullTime
+			kind, number        string
+		)
+		if err := rows.Scan(&unitID, &r.TaskID, &r.Seq, &r.Due, &r.Progress, &completed,
+			&r.Title, &r.Citation, &r.Cadence, &kind, &number,
+			&reportAt, &r.Result, &r.Difficulties, &r.Proposals, &r.Evidence); err != nil {
+			return nil, wrap("export", err)
+		}
+		u := byID[unitID]
+		r.Path, r.SchoolCode, r.SchoolName, r.Level = path(unitID), u.Code, u.Name, u.Level
+		a := Assignment{Due: r.Due}
+		if completed.Valid {
+			a.CompletedAt = &completed.Time
+		}
+		r.Status = a.Status(today, loc)
+		if reportAt.Valid {
+			t := reportAt.Time
+			r.ReportAt = &t
+		}
+		r.Directive = strings.TrimSpace(kind + " " + number)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("export", err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if pa, pb := strings.Join(a.Path, "\x00"), strings.Join(b.Path, "\x00"); pa != pb {
+			return pa < pb
+		}
+		if a.SchoolName != b.SchoolName {
+			return a.SchoolName < b.SchoolName
+		}
+		return a.Seq < b.Seq
+	})
+	return out, nil
+}
