@@ -41,6 +41,8 @@ var aliases = map[string]string{
 	"settings":   "caidat",
 	"tinloi":     "tinloi",
 	"failures":   "tinloi",
+	"xuat":       "xuat",
+	"export":     "xuat",
 }
 
 // parseCommand finds the first bot command in a message's text (or caption) for this bot. Entity

@@ -86,17 +86,18 @@ type catalog struct {
 	BtnEditResult, BtnEditDifficulties, BtnEditProposals, BtnEditEvidence   string
 	BtnKeepDraft, BtnDropDraft, BtnAddEvidence, BtnClearField, BtnDone      string
 	// Reminders, extensions and settings
-	CmdSettings, CmdSettingsDesc, RemindTitleOne, RemindTitleMany                       string
-	RemindPeriod, RemindFooterOne, RemindFooterMany, BtnReportNow                       string
-	BtnReportTask, BtnExtend, BtnExtendTask, BtnSnooze1                                 string
-	BtnSnooze3, Snoozed, EscalateTitle, EscalateFooter                                  string
-	ExtAskDate, ExtBadDate, ExtAskReason, ExtTextOnly                                   string
-	ExtSent, ExtPending, ExtDone, ExtNoSupervisor                                       string
-	ExtAsk, BtnApprove, BtnDeny, ExtApprovedBy                                          string
-	ExtDeniedBy, ExtAlreadyDecided, ExtApproved, ExtDenied                              string
-	Saved, FinishFlowFirst, SettingsTitle, SettingsOn                                   string
-	SettingsOff, SettingsBad, SettingsInQuiet, BtnRemindersOff                          string
-	BtnRemindersOn, ExtCancelled, AdminsOnly, FailuresNone, FailuresTitle, ExtRecurring string
+	CmdSettings, CmdSettingsDesc, RemindTitleOne, RemindTitleMany                             string
+	RemindPeriod, RemindFooterOne, RemindFooterMany, BtnReportNow                             string
+	BtnReportTask, BtnExtend, BtnExtendTask, BtnSnooze1                                       string
+	BtnSnooze3, Snoozed, EscalateTitle, EscalateFooter                                        string
+	ExtAskDate, ExtBadDate, ExtAskReason, ExtTextOnly                                         string
+	ExtSent, ExtPending, ExtDone, ExtNoSupervisor                                             string
+	ExtAsk, BtnApprove, BtnDeny, ExtApprovedBy                                                string
+	ExtDeniedBy, ExtAlreadyDecided, ExtApproved, ExtDenied                                    string
+	Saved, FinishFlowFirst, SettingsTitle, SettingsOn                                         string
+	SettingsOff, SettingsBad, SettingsInQuiet, BtnRemindersOff                                string
+	BtnRemindersOn, ExtCancelled, AdminsOnly, FailuresNone, FailuresTitle, ExtRecurring       string
+	CmdExport, CmdExportDesc, ExportOfficersOnly, ExportEmpty, ExportPreparing, ExportCaption string
 }
 
 // catalogs by language code. Vietnamese is the default.

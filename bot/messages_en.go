@@ -311,4 +311,10 @@ var en = catalog{
 	FailuresNone:         "No message failed.",
 	FailuresTitle:        "⚠️ <b>Messages that could not be sent</b> (latest %d):",
 	ExtRecurring:         "A periodic report cannot be extended window by window; please send this period's report as soon as you can.",
+	CmdExport:            "export",
+	CmdExportDesc:        "The task table as an Excel file",
+	ExportOfficersOnly:   "/export is for supervisors and admins.",
+	ExportEmpty:          "No school you oversee has a task yet.",
+	ExportPreparing:      "⏳ Preparing the file…",
+	ExportCaption:        "📊 Tasks of %s on %s: %d rows (school × task).",
 }

@@ -311,4 +311,10 @@ var vi = catalog{
 	FailuresNone:         "Không có tin nhắn nào gửi không thành công.",
 	FailuresTitle:        "⚠️ <b>Tin nhắn gửi không thành công</b> (%d gần nhất):",
 	ExtRecurring:         "Nhiệm vụ báo cáo định kỳ không xin gia hạn theo từng kỳ được; Thầy/Cô vui lòng gửi báo cáo kỳ này sớm nhất có thể.",
+	CmdExport:            "xuat",
+	CmdExportDesc:        "Xuất bảng tình hình thực hiện ra tệp Excel",
+	ExportOfficersOnly:   "Lệnh /xuat dành cho cán bộ phụ trách và quản trị viên.",
+	ExportEmpty:          "Chưa có nhiệm vụ nào của các trường thuộc phạm vi phụ trách.",
+	ExportPreparing:      "⏳ Đang chuẩn bị tệp…",
+	ExportCaption:        "📊 Tình hình thực hiện nhiệm vụ của %s, ngày %s: %d dòng (trường × nhiệm vụ).",
 }

@@ -215,6 +215,9 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 	case "tinloi":
 		err = t.failuresCommand()
 		showOnly = true
+	case "xuat":
+		err = t.exportCommand(cmd.Args)
+		showOnly = true
 	default:
 		t.send(t.m.UnknownCommand, nil)
 		showOnly = true

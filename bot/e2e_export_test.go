@@ -1,0 +1,67 @@
+package bot
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"nhacviec/storage"
+)
+
+// /xuat sends a supervisor the table of their commune's schools as an Excel file; heads may not.
+func TestExportAsDocument(t *testing.T) {
+	h := newHarness(t)
+	officer, lan := h.user("Trần Văn", "Bình"), h.user("Nguyễn Thị", "Lan")
+	h.join(officer, "XA_A", storage.RoleSupervisor)
+	h.join(lan, "TH_A", storage.RoleHead)
+	h.task("Kiểm tra nội bộ", "2026-12-18", "TH_A", "THCS_A", "TH_B")
+	h.say(lan, "/baocao 1 60% Đã kiểm tra 3 tổ")
+
+	contains(t, one(t, h.say(lan, "/xuat")), vi.ExportOfficersOnly)
+	out := h.say(officer, "/xuat")
+	if len(out) != 2 {
+		t.Fatalf("%d messages", len(out))
+	}
+	contains(t, out[0], "Đang chuẩn bị tệp")
+	doc := out[1]
+	if doc.MediaType != "document" {
+		t.Fatalf("not a document: %+v", doc)
+	}
+	contains(t, doc, "UBND xã An Phú", "23/11/2026", "2 dòng")
+	calls := h.srv.CallsTo("sendDocument")
+	file := calls[len(calls)-1].Files["document"]
+	if file.FileName != "nhacviec-xa_a-20261123.xlsx" {
+		t.Fatalf("file name %q", file.FileName)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(file.Content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rs, _ := f.GetRows("Chi tiết")
+	if len(rs) != 3 {
+		t.Fatalf("%d rows: %v", len(rs), rs)
+	}
+	var th []string
+	for _, r := range rs {
+		if len(r) > 1 && r[1] == "TH_A" {
+			th = r
+		}
+	}
+	if th == nil || th[10] != "60" || th[12] != "Đã kiểm tra 3 tổ" {
+		t.Fatalf("TH_A row: %v", th)
+	}
+	for _, r := range rs {
+		if strings.Contains(strings.Join(r, "|"), "Bình Minh") {
+			t.Fatal("a school of another commune in the export")
+		}
+	}
+	// CSV on request.
+	h.say(officer, "/export csv")
+	calls = h.srv.CallsTo("sendDocument")
+	if csv := calls[len(calls)-1].Files["document"]; !strings.HasSuffix(csv.FileName, ".csv") || !bytes.HasPrefix(csv.Content, []byte("\ufeff")) {
+		t.Fatalf("csv: %q", csv.FileName)
+	}
+}
