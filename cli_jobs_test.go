@@ -148,3 +148,22 @@ func TestExportCommand(t *testing.T) {
 		}
 	}
 }
+
+// digest prints a unit's digest as plain text.
+func TestDigestCommand(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run("units", "import", c.file("units.csv", provinceCSV)); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := c.run("task", "create", "--title", "Kiểm tra nội bộ", "--assign", "XA_A", "--due", "2026-12-18"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := c.run("digest", "--unit", "XA_A", "--at", "2026-12-21T07:00")
+	if code != 0 || !strings.Contains(out, "Tổng hợp tình hình thực hiện nhiệm vụ — UBND xã An Phú") || !strings.Contains(out, "🔴 3") ||
+		strings.Contains(out, "<b>") {
+		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+	if code, _, _ := c.run("digest", "--unit", "NOPE"); code != 1 {
+		t.Fatal("unknown unit accepted")
+	}
+}

@@ -29,7 +29,7 @@ type cliText struct {
 	HolidayUsage, HolidaySet, HolidayRemoved, HolidayNone, HolidayLine     string
 	FailuresNone, FailureLine, Off, Work, Weekdays, OutboxUsage            string
 	LeaseHeld, LeaseWaiting                                                string
-	ExportUsage, BadFormat, CannotWrite, Exported                          string
+	ExportUsage, BadFormat, CannotWrite, Exported, DigestUsage             string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -91,6 +91,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   holiday …           ngày nghỉ bổ sung và ngày làm bù; holiday year NĂM in các ngày nghỉ lễ
   outbox failed       các tin nhắn gửi không thành công và lý do
   export              xuất bảng trường × nhiệm vụ ra tệp .xlsx hoặc .csv
+  digest              in bản tổng hợp tình hình của một đơn vị
 
 Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 `,
@@ -185,6 +186,7 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	BadFormat:           "--format: %q không phải xlsx hoặc csv",
 	CannotWrite:         "Không ghi được %s: %v",
 	Exported:            "Đã xuất %d dòng (trường × nhiệm vụ) vào %s.",
+	DigestUsage:         "Cách dùng: nhacviec digest --unit MÃ [--at 2026-12-14T07:00]",
 	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
 	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
@@ -225,6 +227,7 @@ Usage: nhacviec <command> [options]
   holiday …           extra days off and working days; holiday year YEAR prints the holidays
   outbox failed       messages that could not be sent, and why
   export              write the school × task table to .xlsx or .csv
+  digest              print a unit's digest
 
 Options of a command: nhacviec <command> -h
 `,
@@ -319,6 +322,7 @@ Options of a command: nhacviec <command> -h
 	BadFormat:           "--format: %q is neither xlsx nor csv",
 	CannotWrite:         "Cannot write %s: %v",
 	Exported:            "Exported %d rows (school × task) to %s.",
+	DigestUsage:         "Usage: nhacviec digest --unit CODE [--at 2026-12-14T07:00]",
 	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
 	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",

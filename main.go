@@ -59,6 +59,7 @@ var commands = []command{
 	{name: "holiday", flags: holidayFlags},
 	{name: "outbox", flags: outboxFlags},
 	{name: "export", flags: exportFlags},
+	{name: "digest", flags: digestFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.

@@ -43,6 +43,8 @@ var aliases = map[string]string{
 	"failures":   "tinloi",
 	"xuat":       "xuat",
 	"export":     "xuat",
+	"tonghop":    "tonghop",
+	"digest":     "tonghop",
 }
 
 // parseCommand finds the first bot command in a message's text (or caption) for this bot. Entity

@@ -17,6 +17,7 @@ func (m *catalog) menu() []models.BotCommand {
 		{Command: m.CmdHistory, Description: m.CmdHistoryDesc},
 		{Command: m.CmdEdit, Description: m.CmdEditDesc},
 		{Command: m.CmdDirectives, Description: m.CmdDirectivesDesc},
+		{Command: m.CmdDigest, Description: m.CmdDigestDesc},
 		{Command: m.CmdExport, Description: m.CmdExportDesc},
 		{Command: m.CmdSettings, Description: m.CmdSettingsDesc},
 		{Command: m.CmdCancel, Description: m.CmdCancelDesc},

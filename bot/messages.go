@@ -98,6 +98,7 @@ type catalog struct {
 	SettingsOff, SettingsBad, SettingsInQuiet, BtnRemindersOff                                string
 	BtnRemindersOn, ExtCancelled, AdminsOnly, FailuresNone, FailuresTitle, ExtRecurring       string
 	CmdExport, CmdExportDesc, ExportOfficersOnly, ExportEmpty, ExportPreparing, ExportCaption string
+	CmdDigest, CmdDigestDesc, DigestOfficersOnly                                              string
 }
 
 // catalogs by language code. Vietnamese is the default.

@@ -317,4 +317,7 @@ var en = catalog{
 	ExportEmpty:          "No school you oversee has a task yet.",
 	ExportPreparing:      "⏳ Preparing the file…",
 	ExportCaption:        "📊 Tasks of %s on %s: %d rows (school × task).",
+	CmdDigest:            "digest",
+	CmdDigestDesc:        "Where the schools stand",
+	DigestOfficersOnly:   "/digest is for supervisors and admins.",
 }

@@ -317,4 +317,7 @@ var vi = catalog{
 	ExportEmpty:          "Chưa có nhiệm vụ nào của các trường thuộc phạm vi phụ trách.",
 	ExportPreparing:      "⏳ Đang chuẩn bị tệp…",
 	ExportCaption:        "📊 Tình hình thực hiện nhiệm vụ của %s, ngày %s: %d dòng (trường × nhiệm vụ).",
+	CmdDigest:            "tonghop",
+	CmdDigestDesc:        "Tổng hợp tình hình thực hiện của các trường",
+	DigestOfficersOnly:   "Lệnh /tonghop dành cho cán bộ phụ trách và quản trị viên.",
 }

@@ -218,6 +218,9 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 	case "xuat":
 		err = t.exportCommand(cmd.Args)
 		showOnly = true
+	case "tonghop":
+		err = t.digestCommand()
+		showOnly = true
 	default:
 		t.send(t.m.UnknownCommand, nil)
 		showOnly = true

@@ -10,7 +10,9 @@ import (
 
 // ExportRow is one school and one task, as an export lists them.
 type ExportRow struct {
-	Path                   []string // the units above the school, from the top
+	SchoolID               int64
+	PathIDs                []int64  // the units above the school, from the top
+	Path                   []string // their names
 	SchoolCode, SchoolName string
 	Level                  Level
 	TaskID                 int64
@@ -77,16 +79,21 @@ func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID 
 		return nil, wrap("export", err)
 	}
 	defer rows.Close()
-	paths := map[int64][]string{}
-	path := func(id int64) []string {
+	type chain struct {
+		ids   []int64
+		names []string
+	}
+	paths := map[int64]chain{}
+	path := func(id int64) chain {
 		if p, ok := paths[id]; ok {
 			return p
 		}
-		var p []string
+		var p chain
 		for u, ok := byID[id]; ok && u.ParentID != nil; {
 			u, ok = byID[*u.ParentID]
 			if ok {
-				p = append([]string{u.Name}, p...)
+				p.ids = append([]int64{u.ID}, p.ids...)
+				p.names = append([]string{u.Name}, p.names...)
 			}
 		}
 		paths[id] = p
@@ -106,7 +113,8 @@ func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID 
 			return nil, wrap("export", err)
 		}
 		u := byID[unitID]
-		r.Path, r.SchoolCode, r.SchoolName, r.Level = path(unitID), u.Code, u.Name, u.Level
+		p := path(unitID)
+		r.SchoolID, r.PathIDs, r.Path, r.SchoolCode, r.SchoolName, r.Level = unitID, p.ids, p.names, u.Code, u.Name, u.Level
 		a := Assignment{Due: r.Due}
 		if completed.Valid {
 			a.CompletedAt = &completed.Time
@@ -133,4 +141,63 @@ func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID 
 		return a.Seq < b.Seq
 	})
 	return out, nil
+}
+
+// Issue is a report that raised difficulties or proposals.
+type Issue struct {
+	ReportID                int64
+	SchoolID                int64
+	School, Member, Task    string
+	Seq                     int
+	Difficulties, Proposals string
+	At                      time.Time
+}
+
+// IssuesSince lists the reports of the schools made from since on that raised difficulties or
+// proposals, oldest first.
+func (s *Store) IssuesSince(ctx context.Context, schools []int64, since time.Time) ([]Issue, error) {
+	if len(schools) == 0 {
+		return nil, nil
+	}
+	rows, err := s.q(ctx).Raw(`SELECT r.id, a.unit_id, u.name, m.first_name, m.last_name, t.title, a.seq, r.difficulties, r.proposals, r.created_at
+		FROM reports r JOIN assignments a ON a.id = r.assignment_id JOIN tasks t ON t.id = a.task_id
+		JOIN units u ON u.id = a.unit_id JOIN members m ON m.id = r.member_id
+		WHERE a.unit_id IN ? AND r.created_at >= ? AND (r.difficulties <> '' OR r.proposals <> '')
+		ORDER BY r.created_at, r.id`, schools, since.UTC()).Rows()
+	if err != nil {
+		return nil, wrap("issues since", err)
+	}
+	defer rows.Close()
+	var out []Issue
+	for rows.Next() {
+		var i Issue
+		var first, last string
+		if err := rows.Scan(&i.ReportID, &i.SchoolID, &i.School, &first, &last, &i.Task, &i.Seq, &i.Difficulties, &i.Proposals, &i.At); err != nil {
+			return nil, wrap("issues since", err)
+		}
+		i.Member = strings.TrimSpace(first + " " + last)
+		out = append(out, i)
+	}
+	return out, wrap("issues since", rows.Err())
+}
+
+// WaitingExtension is an extension request no supervisor has answered yet.
+type WaitingExtension struct {
+	ID                  int64
+	School, Task        string
+	Seq                 int
+	OldDue, ProposedDue Date
+}
+
+// WaitingExtensions lists the unanswered extension requests of the schools, oldest first.
+func (s *Store) WaitingExtensions(ctx context.Context, schools []int64) ([]WaitingExtension, error) {
+	if len(schools) == 0 {
+		return nil, nil
+	}
+	var out []WaitingExtension
+	err := s.q(ctx).Raw(`SELECT x.id, u.name AS school, t.title AS task, a.seq, x.old_due, x.proposed_due
+		FROM extension_requests x JOIN assignments a ON a.id = x.assignment_id JOIN tasks t ON t.id = a.task_id
+		JOIN units u ON u.id = a.unit_id
+		WHERE x.status = ? AND a.unit_id IN ? ORDER BY x.created_at, x.id`, ExtensionPending, schools).Scan(&out).Error
+	return out, wrap("waiting extensions", err)
 }

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"nhacviec/digest"
+	"nhacviec/storage"
+)
+
+// digestFlags is "nhacviec digest --unit CODE [--at TIME]": the digest a supervisor of the unit
+// gets, as plain text, as of a time (now by default), with the week before it.
+func digestFlags(fs *flag.FlagSet) func(e *env, args []string) int {
+	unit := fs.String("unit", "", "the unit (required)")
+	atFlag := fs.String("at", "", "as of this local time, 2026-12-14T07:00 (default: now)")
+	return func(e *env, args []string) int {
+		if len(args) > 0 || *unit == "" {
+			return e.fail("%s", e.tx.DigestUsage)
+		}
+		at := e.now()
+		if *atFlag != "" {
+			t, err := time.ParseInLocation("2006-01-02T15:04", *atFlag, e.cfg.Location)
+			if err != nil {
+				return e.fail(e.tx.BadAt, *atFlag)
+			}
+			at = t
+		}
+		st, err := e.openStore()
+		if err != nil {
+			return e.fail(e.tx.DBError, err)
+		}
+		defer st.Close()
+		u, err := st.UnitByCode(e.ctx, *unit)
+		if errors.Is(err, storage.ErrNotFound) {
+			return e.fail(e.tx.UnknownUnits, *unit)
+		}
+		if err != nil {
+			return e.fail(e.tx.DBError, err)
+		}
+		d, err := digest.Compute(e.ctx, st, u, at.AddDate(0, 0, -7), at, e.cfg.Location)
+		if err != nil {
+			return e.fail(e.tx.DBError, err)
+		}
+		fmt.Fprintln(e.stdout, d.Text(digest.For(e.cfg.Lang), e.cfg.Location))
+		return 0
+	}
+}

@@ -1,0 +1,115 @@
+package digest_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"nhacviec/digest"
+	"nhacviec/storage"
+	"nhacviec/storage/storagetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
+
+// province: a directive with two tasks and a task of its own for the commune's schools, reports
+// on time, late and missing, difficulties and proposals, an extension waiting.
+func province(t *testing.T) (*storage.Store, map[string]storage.Unit, *storagetest.Clock) {
+	t.Helper()
+	ctx := context.Background()
+	clock := storagetest.NewClock(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	st := storagetest.SQLite(t, storagetest.Options{Now: clock.Now})
+	u := storagetest.Province(t, st)
+	lan := storagetest.Join(t, st, 1001, "Lan", u["TH_A"], storage.RoleHead)
+	nam := storagetest.Join(t, st, 1002, "Nam", u["THCS_A"], storage.RoleHead)
+	storagetest.Join(t, st, 1003, "Bình", u["XA_A"], storage.RoleSupervisor)
+	due, _ := storage.ParseDate("2026-12-10")
+	schools := []int64{u["MN_A"].ID, u["TH_A"].ID, u["THCS_A"].ID}
+	pub, err := st.PublishDirective(ctx, storage.Publication{
+		Directive: storage.Directive{Kind: "Kế hoạch", Number: "45/KH-SGDĐT", Title: "Chuyển đổi số"},
+		Tasks: []storage.NewTask{{Title: "Rà soát thiết bị kết nối Internet", Due: due, Citation: "II.1"},
+			{Title: "Tập huấn kỹ năng số cho giáo viên", Due: due, Citation: "II.2"}},
+		SchoolIDs: schools,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, own, err := st.CreateTask(ctx, storage.NewTask{Title: "Kiểm tra nội bộ", Due: storage.Date{Year: 2026, Month: 12, Day: 20}}, schools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := func(unit string, task storage.Task) int64 {
+		a := storagetest.Must(st.AssignmentBySeq(ctx, u[unit].ID, 1))(t)
+		for n := 1; a.TaskID != task.ID; n++ {
+			a = storagetest.Must(st.AssignmentBySeq(ctx, u[unit].ID, n))(t)
+		}
+		return a.ID
+	}
+	report := func(unit string, m storage.Member, task storage.Task, progress int, diff, prop string) {
+		if _, err := st.CreateReport(ctx, storage.NewReport{AssignmentID: seq(unit, task), MemberID: m.ID, Progress: progress,
+			Result: "Đã thực hiện", Difficulties: diff, Proposals: prop, Source: storage.SourceLine}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report("TH_A", lan, pub.Tasks[0], 100, "", "")
+	report("TH_A", lan, pub.Tasks[1], 100, "", "")
+	clock.Set(time.Date(2026, 12, 9, 3, 0, 0, 0, time.UTC))
+	report("THCS_A", nam, pub.Tasks[0], 40, "Đường truyền yếu ở điểm trường lẻ", "Đề nghị hỗ trợ kinh phí lắp cáp quang")
+	clock.Set(time.Date(2026, 12, 11, 3, 0, 0, 0, time.UTC))
+	report("THCS_A", nam, pub.Tasks[0], 100, "", "")
+	report("TH_A", lan, storage.Task{ID: own[0].TaskID}, 50, "Thiếu giáo viên tin học", "")
+	a := storagetest.Must(st.AssignmentByID(ctx, seq("THCS_A", pub.Tasks[1])))(t)
+	if _, err := st.RequestExtension(ctx, storage.ExtensionRequest{AssignmentID: a.ID, MemberID: nam.ID, OldDue: a.Due,
+		ProposedDue: storage.Date{Year: 2026, Month: 12, Day: 20}, Reason: "Giáo viên đi tập huấn"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st, u, clock
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// The commune's digest on Monday 14 December, in both languages and as plain text.
+func TestDigestGolden(t *testing.T) {
+	st, u, _ := province(t)
+	at := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC) // 07:00 in Vietnam
+	d, err := digest.Compute(context.Background(), st, u["XA_A"], at.AddDate(0, 0, -7), at, hcm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "xa_a_vi.html", d.HTML(digest.VI, hcm))
+	golden(t, "xa_a_en.html", d.HTML(digest.EN, hcm))
+	golden(t, "xa_a_vi.txt", d.Text(digest.VI, hcm))
+	// The Sở sees the commune as its late unit; the other commune has nothing.
+	so, err := digest.Compute(context.Background(), st, u["SO"], at.AddDate(0, 0, -7), at, hcm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(so.Late) != 1 || so.Late[0].Name != "UBND xã An Phú" || so.Late[0].Overdue != 3 {
+		t.Fatalf("late under the Sở: %+v", so.Late)
+	}
+	empty, err := digest.Compute(context.Background(), st, u["XA_B"], at.AddDate(0, 0, -7), at, hcm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "xa_b_vi.html", empty.HTML(digest.VI, hcm))
+}
