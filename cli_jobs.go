@@ -19,7 +19,7 @@ func (e *env) newScheduler(st *storage.Store, d scheduler.Deliverer, now func() 
 	periods.MonthlyDay = e.cfg.MonthlyCutoff
 	return scheduler.New(scheduler.Options{
 		Store: st, Deliverer: d, Logger: e.log, Now: now, Location: e.cfg.Location,
-		KeepUpdates: e.cfg.KeepUpdates, Rates: e.cfg.Rates, ReminderSpec: e.cfg.ReminderSpec,
+		KeepUpdates: e.cfg.KeepUpdates, Rates: e.cfg.Rates, ReminderSpec: e.cfg.ReminderSpec, DigestSpec: e.cfg.DigestSpec,
 		Ladder: e.cfg.Ladder, Periods: periods, Holidays: e.cfg.Holidays, LeaseTTL: e.cfg.LeaseTTL,
 	})
 }
@@ -32,12 +32,12 @@ func (e *env) newBot(st *storage.Store) (*bot.Bot, error) {
 	})
 }
 
-// runJobFlags is "nhacviec run-job reminders [--at TIME]": one reminder tick as if at that time,
-// then everything queued is sent, and it exits.
+// runJobFlags is "nhacviec run-job reminders|digest [--at TIME]": one reminder tick (or the
+// weekly digests) as if at that time, then everything queued is sent, and it exits.
 func runJobFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 	atFlag := fs.String("at", "", "run as if at this local time, 2026-12-01T07:30 (default: now)")
 	return func(e *env, args []string) int {
-		if len(args) != 1 || args[0] != "reminders" {
+		if len(args) != 1 || args[0] != "reminders" && args[0] != "digest" {
 			return e.fail("%s", e.tx.RunJobUsage)
 		}
 		at := e.now()
@@ -69,11 +69,19 @@ func runJobFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail("%s", e.tx.LeaseHeld)
 		}
 		defer sch.Stop()
-		n, err := sch.RemindAt(e.ctx, at)
-		if err != nil {
-			return e.fail(e.tx.DBError, err)
+		if args[0] == "digest" {
+			n, err := sch.QueueDigests(e.ctx, at)
+			if err != nil {
+				return e.fail(e.tx.DBError, err)
+			}
+			e.out(e.tx.DigestsQueued, at.In(e.cfg.Location).Format("02/01/2006 15:04"), n)
+		} else {
+			n, err := sch.RemindAt(e.ctx, at)
+			if err != nil {
+				return e.fail(e.tx.DBError, err)
+			}
+			e.out(e.tx.RemindersQueued, at.In(e.cfg.Location).Format("02/01/2006 15:04"), n)
 		}
-		e.out(e.tx.RemindersQueued, at.In(e.cfg.Location).Format("02/01/2006 15:04"), n)
 		if err := sch.DrainOutbox(e.ctx); err != nil {
 			return e.fail(e.tx.BotError, err)
 		}

@@ -50,7 +50,7 @@ func TestRunJobReminders(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "đã xếp 0 tin nhắn") || len(srv.Sent(lan.ID)) != 2 {
 		t.Fatalf("second run: %d %s", code, out)
 	}
-	for _, bad := range [][]string{{"run-job"}, {"run-job", "digest"}, {"run-job", "reminders", "--at", "mai"}} {
+	for _, bad := range [][]string{{"run-job"}, {"run-job", "frob"}, {"run-job", "reminders", "--at", "mai"}} {
 		if code, _, _ := c.run(bad...); code != 1 {
 			t.Errorf("%v: %d", bad, code)
 		}
@@ -165,5 +165,36 @@ func TestDigestCommand(t *testing.T) {
 	}
 	if code, _, _ := c.run("digest", "--unit", "NOPE"); code != 1 {
 		t.Fatal("unknown unit accepted")
+	}
+}
+
+// run-job digest sends each supervisor the digest of their unit, once a day.
+func TestRunJobDigest(t *testing.T) {
+	srv := telegramtest.New(telegramtest.Options{})
+	defer srv.Close()
+	c := newCLI(t)
+	c.env["NHACVIEC_TELEGRAM_TOKEN"] = srv.Token()
+	c.env["NHACVIEC_TELEGRAM_API_URL"] = srv.URL()
+	if code, _, errOut := c.run("units", "import", c.file("units.csv", provinceCSV)); code != 0 {
+		t.Fatal(errOut)
+	}
+	officer := srv.NewUser("Trần Văn", "Bình")
+	st, err := storage.Open(context.Background(), storage.Options{DSN: c.env["NHACVIEC_DB"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storagetest.Join(t, st, officer.ID, "Bình", storagetest.Must(st.UnitByCode(context.Background(), "XA_A"))(t), storage.RoleSupervisor)
+	st.Close()
+	if code, _, errOut := c.run("task", "create", "--title", "Kiểm tra nội bộ", "--assign", "XA_A", "--due", "2026-12-18"); code != 0 {
+		t.Fatal(errOut)
+	}
+	for range 2 {
+		if code, out, errOut := c.run("run-job", "digest", "--at", "2026-11-23T07:00"); code != 0 {
+			t.Fatalf("%d %s %s", code, out, errOut)
+		}
+	}
+	sent := srv.Sent(officer.ID)
+	if len(sent) != 1 || !strings.Contains(sent[0].PlainText(), "Tổng hợp tình hình thực hiện nhiệm vụ — UBND xã An Phú") {
+		t.Fatalf("sent %d: %v", len(sent), sent)
 	}
 }

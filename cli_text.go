@@ -30,6 +30,7 @@ type cliText struct {
 	FailuresNone, FailureLine, Off, Work, Weekdays, OutboxUsage            string
 	LeaseHeld, LeaseWaiting                                                string
 	ExportUsage, BadFormat, CannotWrite, Exported, DigestUsage             string
+	DigestsQueued                                                          string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -88,6 +89,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   invite create   tạo mã mời và đường link tham gia
   directive import F  đọc một văn bản chỉ đạo (.docx, .pdf, .txt); với --publish thì phát hành
   run-job reminders   chạy một lượt nhắc việc (--at để chạy như ở thời điểm khác), gửi hết rồi thoát
+  run-job digest      gửi tổng hợp tuần cho các cán bộ phụ trách, gửi hết rồi thoát
   holiday …           ngày nghỉ bổ sung và ngày làm bù; holiday year NĂM in các ngày nghỉ lễ
   outbox failed       các tin nhắn gửi không thành công và lý do
   export              xuất bảng trường × nhiệm vụ ra tệp .xlsx hoặc .csv
@@ -165,7 +167,7 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	BadCutoff:           "monthly-cutoff: %q không phải ngày từ 1 đến 28",
 	BadHolidays:         "holidays-file: %s: %v",
 	BadRate:             "send-rate: %q không phải số tin mỗi giây (lớn hơn 0, tối đa 1000)",
-	RunJobUsage:         "Cách dùng: nhacviec run-job reminders [--at 2026-12-01T07:30]",
+	RunJobUsage:         "Cách dùng: nhacviec run-job reminders|digest [--at 2026-12-01T07:30]",
 	BadAt:               "--at: %q không phải thời điểm dạng 2026-12-01T07:30",
 	RemindersQueued:     "Nhắc việc lúc %s: đã xếp %d tin nhắn.",
 	OutboxDrained:       "Đã gửi hết các tin đang chờ.",
@@ -187,6 +189,7 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	CannotWrite:         "Không ghi được %s: %v",
 	Exported:            "Đã xuất %d dòng (trường × nhiệm vụ) vào %s.",
 	DigestUsage:         "Cách dùng: nhacviec digest --unit MÃ [--at 2026-12-14T07:00]",
+	DigestsQueued:       "Tổng hợp tuần lúc %s: đã xếp %d tin nhắn.",
 	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
 	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
@@ -224,6 +227,7 @@ Usage: nhacviec <command> [options]
   invite create   create an invite code and its link
   directive import F  read a directive (.docx, .pdf, .txt); with --publish, publish it
   run-job reminders   run one reminder tick (--at: as if at another time), send everything, exit
+  run-job digest      send the weekly digest to every supervisor, send everything, exit
   holiday …           extra days off and working days; holiday year YEAR prints the holidays
   outbox failed       messages that could not be sent, and why
   export              write the school × task table to .xlsx or .csv
@@ -301,7 +305,7 @@ Options of a command: nhacviec <command> -h
 	BadCutoff:           "monthly-cutoff: %q is not a day from 1 to 28",
 	BadHolidays:         "holidays-file: %s: %v",
 	BadRate:             "send-rate: %q is not a number of messages per second (above 0, at most 1000)",
-	RunJobUsage:         "Usage: nhacviec run-job reminders [--at 2026-12-01T07:30]",
+	RunJobUsage:         "Usage: nhacviec run-job reminders|digest [--at 2026-12-01T07:30]",
 	BadAt:               "--at: %q is not a time like 2026-12-01T07:30",
 	RemindersQueued:     "Reminders at %s: %d messages queued.",
 	OutboxDrained:       "Everything waiting was sent.",
@@ -323,6 +327,7 @@ Options of a command: nhacviec <command> -h
 	CannotWrite:         "Cannot write %s: %v",
 	Exported:            "Exported %d rows (school × task) to %s.",
 	DigestUsage:         "Usage: nhacviec digest --unit CODE [--at 2026-12-14T07:00]",
+	DigestsQueued:       "Weekly digests at %s: %d messages queued.",
 	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
 	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",

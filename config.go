@@ -30,6 +30,7 @@ type Config struct {
 	LogFormat       string
 	Lang            string
 	ReminderSpec    string              // the reminder tick's cron spec; empty: no reminders
+	DigestSpec      string              // the weekly digest's cron spec; empty: none
 	Ladder          scheduler.Ladder    // when reminders go, relative to the deadline
 	Holidays        []calendar.Override // from the holidays file
 	Rates           scheduler.Rates     // the sender's limits
@@ -53,6 +54,7 @@ var settings = []setting{
 	{"shutdown-timeout", "NHACVIEC_SHUTDOWN_TIMEOUT", "15s", "how long running handlers may finish at shutdown"},
 	{"keep-updates", "NHACVIEC_KEEP_UPDATES", "168h", "how long handled updates are kept"},
 	{"reminder-spec", "NHACVIEC_REMINDER_SPEC", "*/5 * * * *", "cron spec of the reminder tick (\"off\": no reminders)"},
+	{"digest-spec", "NHACVIEC_DIGEST_SPEC", "0 7 * * 1", "cron spec of the weekly digest to supervisors (\"off\": none)"},
 	{"ladder", "NHACVIEC_LADDER", "7,3,1/3/2", "working days before the deadline / overdue every / escalate after"},
 	{"monthly-cutoff", "NHACVIEC_MONTHLY_CUTOFF", "25", "day of the month monthly reports are due"},
 	{"holidays-file", "NHACVIEC_HOLIDAYS_FILE", "", "extra days off or worked, one a line: 2026-12-24 off Name"},
@@ -151,6 +153,11 @@ func loadConfig(flags map[string]string, getenv func(string) string, needToken b
 		c.ReminderSpec = ""
 	} else if err := scheduler.ValidSpec(c.ReminderSpec); err != nil {
 		bad(tx.BadSpec, "reminder-spec", c.ReminderSpec)
+	}
+	if c.DigestSpec = get("digest-spec"); c.DigestSpec == "off" {
+		c.DigestSpec = ""
+	} else if err := scheduler.ValidSpec(c.DigestSpec); err != nil {
+		bad(tx.BadSpec, "digest-spec", c.DigestSpec)
 	}
 	if c.Ladder, err = scheduler.ParseLadder(get("ladder")); err != nil {
 		bad(tx.BadLadder, get("ladder"))

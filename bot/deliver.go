@@ -10,6 +10,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"nhacviec/digest"
 	"nhacviec/storage"
 )
 
@@ -67,6 +68,8 @@ func (b *Bot) render(ctx context.Context, m storage.OutboxMessage, member *stora
 		return t.extensionAskText(m.RefID)
 	case storage.KindExtensionDecided:
 		return t.extensionDecidedText(m.RefID)
+	case storage.KindDigest:
+		return t.weeklyDigest(m)
 	}
 	return "", nil, permanent{fmt.Errorf("bot: unknown message kind %q", m.Kind)}
 }
@@ -103,6 +106,37 @@ func (t *turn) noticeText(m storage.OutboxMessage) (string, *keyboard, error) {
 	}
 	sb.WriteString("\n\n" + t.m.NoticeFooter)
 	return sb.String(), rows([]button{btn(t.m.BtnTaskList, "t", "l", 0)}), nil
+}
+
+// weeklyDigest is the digest of a unit the member still oversees, with what happened since the
+// last one they were sent (a week, the first time).
+func (t *turn) weeklyDigest(m storage.OutboxMessage) (string, *keyboard, error) {
+	supervises := false
+	for _, ms := range t.member.Memberships {
+		supervises = supervises || ms.Role == storage.RoleSupervisor && ms.UnitID == m.RefID
+	}
+	if !supervises {
+		return "", nil, nil
+	}
+	u, err := t.st.UnitByID(t.ctx, m.RefID)
+	if isNotFound(err) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	since, err := t.st.LastDigest(t.ctx, t.member.ID, u.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	if weekAgo := t.now.AddDate(0, 0, -7); since.IsZero() || since.Before(weekAgo.AddDate(0, 0, -7)) {
+		since = weekAgo
+	}
+	d, err := digest.Compute(t.ctx, t.st, u, since, t.now, t.b.loc)
+	if err != nil {
+		return "", nil, err
+	}
+	return d.HTML(digest.For(t.member.Language), t.b.loc), nil, nil
 }
 
 // handoverText tells a deputy that they are in charge of a task, unless the head has since

@@ -21,6 +21,26 @@ type ReminderStore interface {
 	RecordReminders(ctx context.Context, batches []storage.ReminderBatch) (int, error)
 	SupervisorsOf(ctx context.Context, unitID int64) ([]storage.Member, error)
 	DaysOff(ctx context.Context) ([]storage.DayOff, error)
+	Supervisions(ctx context.Context) ([]storage.Supervision, error)
+	Enqueue(ctx context.Context, msgs []storage.OutboxMessage) error
+}
+
+// QueueDigests queues the weekly digest for every supervisor and each unit they oversee, once
+// per day whatever runs it; the text is worked out when it is sent. It returns how many it
+// found to queue.
+func (s *Scheduler) QueueDigests(ctx context.Context, at time.Time) (int, error) {
+	sups, err := s.o.Store.Supervisions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	day := at.In(s.o.Location).Format("2006-01-02")
+	msgs := make([]storage.OutboxMessage, 0, len(sups))
+	for _, sp := range sups {
+		id := sp.MemberID
+		msgs = append(msgs, storage.OutboxMessage{Kind: storage.KindDigest, ChatID: sp.TelegramID, MemberID: &id, RefID: sp.UnitID,
+			Key: fmt.Sprintf("%s:%d:%d:%s", storage.KindDigest, sp.MemberID, sp.UnitID, day)})
+	}
+	return len(msgs), s.o.Store.Enqueue(ctx, msgs)
 }
 
 // Calendar builds the working-day calendar: the public holidays, the days of the holidays file,

@@ -40,9 +40,11 @@ type Options struct {
 
 	// ReminderSpec is the cron spec of the reminder tick ("*/5 * * * *"); empty runs no tick.
 	ReminderSpec string
-	Ladder       Ladder              // DefaultLadder when zero
-	Periods      Periods             // DefaultPeriods when zero
-	Holidays     []calendar.Override // from the holidays file
+	// DigestSpec is the cron spec of the weekly digest ("0 7 * * 1"); empty sends none.
+	DigestSpec string
+	Ladder     Ladder              // DefaultLadder when zero
+	Periods    Periods             // DefaultPeriods when zero
+	Holidays   []calendar.Override // from the holidays file
 
 	// Instance names this process for the lease that lets one of several instances run the ticks
 	// and the sender; LeaseTTL is how long the lease lasts unless renewed (a minute by default),
@@ -122,6 +124,19 @@ func New(o Options) *Scheduler {
 			if n > 0 {
 				o.Logger.Info("reminders queued", "messages", n)
 			}
+		}))
+	}
+	if o.DigestSpec != "" {
+		c.Schedule(mustParse(o.DigestSpec), cron.FuncJob(func() {
+			if !s.leader.Load() {
+				return
+			}
+			n, err := s.QueueDigests(context.Background(), o.Now())
+			if err != nil {
+				o.Logger.Error("cannot queue the digests", "err", err)
+				return
+			}
+			o.Logger.Info("digests queued", "messages", n)
 		}))
 	}
 	return s

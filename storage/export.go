@@ -201,3 +201,27 @@ func (s *Store) WaitingExtensions(ctx context.Context, schools []int64) ([]Waiti
 		WHERE x.status = ? AND a.unit_id IN ? ORDER BY x.created_at, x.id`, ExtensionPending, schools).Scan(&out).Error
 	return out, wrap("waiting extensions", err)
 }
+
+// Supervision is a supervisor and the unit they oversee.
+type Supervision struct {
+	MemberID, TelegramID, UnitID int64
+}
+
+// Supervisions lists every supervisor with each unit they oversee.
+func (s *Store) Supervisions(ctx context.Context) ([]Supervision, error) {
+	var out []Supervision
+	err := s.q(ctx).Raw(`SELECT ms.member_id, m.telegram_id, ms.unit_id FROM memberships ms JOIN members m ON m.id = ms.member_id
+		WHERE ms.role = ? ORDER BY ms.member_id, ms.unit_id`, RoleSupervisor).Scan(&out).Error
+	return out, wrap("supervisions", err)
+}
+
+// LastDigest is when the member was last sent the digest of the unit; zero when never.
+func (s *Store) LastDigest(ctx context.Context, memberID, unitID int64) (time.Time, error) {
+	var m OutboxMessage
+	err := s.q(ctx).Where("kind = ? AND member_id = ? AND ref_id = ? AND status = ?", KindDigest, memberID, unitID, OutboxSent).
+		Order("sent_at DESC").Limit(1).Find(&m).Error
+	if err != nil || m.SentAt == nil {
+		return time.Time{}, wrap("last digest", err)
+	}
+	return *m.SentAt, nil
+}

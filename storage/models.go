@@ -257,6 +257,7 @@ const (
 	KindEscalation        = "escalation"         // to a supervisor: schools late twice over (Key is the batch)
 	KindExtensionAsk      = "extension.ask"      // to a supervisor: a head asks for more time
 	KindExtensionDecided  = "extension.decided"  // to the head: the answer
+	KindDigest            = "digest"             // to a supervisor: the weekly digest of a unit (RefID)
 )
 
 // Reminder is one task in one reminder to one member: which rule of the ladder, for which day.
