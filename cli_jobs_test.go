@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-telegram/bot/models"
+
 	"nhacviec/bot/telegramtest"
 	"nhacviec/storage"
 	"nhacviec/storage/storagetest"
@@ -16,21 +18,8 @@ import (
 // run-job reminders ticks as if at the time given, sends everything queued and exits; run again,
 // it sends nothing twice.
 func TestRunJobReminders(t *testing.T) {
-	srv := telegramtest.New(telegramtest.Options{})
-	defer srv.Close()
-	c := newCLI(t)
-	c.env["NHACVIEC_TELEGRAM_TOKEN"] = srv.Token()
-	c.env["NHACVIEC_TELEGRAM_API_URL"] = srv.URL()
-	if code, _, errOut := c.run("units", "import", c.file("units.csv", provinceCSV)); code != 0 {
-		t.Fatal(errOut)
-	}
-	lan := srv.NewUser("Nguyễn Thị", "Lan")
-	st, err := storage.Open(context.Background(), storage.Options{DSN: c.env["NHACVIEC_DB"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	storagetest.Join(t, st, lan.ID, "Lan", storagetest.Must(st.UnitByCode(context.Background(), "TH_A"))(t), storage.RoleHead)
-	st.Close()
+	srv, c := jobEnv(t)
+	lan := c.member(srv, "Nguyễn Thị", "Lan", "TH_A", storage.RoleHead)
 	if code, _, errOut := c.run("task", "create", "--title", "Kiểm tra nội bộ", "--assign", "TH_A", "--due", "2026-12-18"); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -170,21 +159,8 @@ func TestDigestCommand(t *testing.T) {
 
 // run-job digest sends each supervisor the digest of their unit, once a day.
 func TestRunJobDigest(t *testing.T) {
-	srv := telegramtest.New(telegramtest.Options{})
-	defer srv.Close()
-	c := newCLI(t)
-	c.env["NHACVIEC_TELEGRAM_TOKEN"] = srv.Token()
-	c.env["NHACVIEC_TELEGRAM_API_URL"] = srv.URL()
-	if code, _, errOut := c.run("units", "import", c.file("units.csv", provinceCSV)); code != 0 {
-		t.Fatal(errOut)
-	}
-	officer := srv.NewUser("Trần Văn", "Bình")
-	st, err := storage.Open(context.Background(), storage.Options{DSN: c.env["NHACVIEC_DB"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	storagetest.Join(t, st, officer.ID, "Bình", storagetest.Must(st.UnitByCode(context.Background(), "XA_A"))(t), storage.RoleSupervisor)
-	st.Close()
+	srv, c := jobEnv(t)
+	officer := c.member(srv, "Trần Văn", "Bình", "XA_A", storage.RoleSupervisor)
 	if code, _, errOut := c.run("task", "create", "--title", "Kiểm tra nội bộ", "--assign", "XA_A", "--due", "2026-12-18"); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -197,4 +173,31 @@ func TestRunJobDigest(t *testing.T) {
 	if len(sent) != 1 || !strings.Contains(sent[0].PlainText(), "Tổng hợp tình hình thực hiện nhiệm vụ — UBND xã An Phú") {
 		t.Fatalf("sent %d: %v", len(sent), sent)
 	}
+}
+
+// jobEnv is the command line against the fake Bot API server, with the province imported.
+func jobEnv(t *testing.T) (*telegramtest.Server, *cli) {
+	t.Helper()
+	srv := telegramtest.New(telegramtest.Options{})
+	t.Cleanup(srv.Close)
+	c := newCLI(t)
+	c.env["NHACVIEC_TELEGRAM_TOKEN"] = srv.Token()
+	c.env["NHACVIEC_TELEGRAM_API_URL"] = srv.URL()
+	if code, _, errOut := c.run("units", "import", c.file("units.csv", provinceCSV)); code != 0 {
+		t.Fatal(errOut)
+	}
+	return srv, c
+}
+
+// member makes a Telegram user a member of the unit with the role, in the CLI's database.
+func (c *cli) member(srv *telegramtest.Server, first, last, unit string, role storage.Role) models.User {
+	c.t.Helper()
+	u := srv.NewUser(first, last)
+	st, err := storage.Open(context.Background(), storage.Options{DSN: c.env["NHACVIEC_DB"]})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer st.Close()
+	storagetest.Join(c.t, st, u.ID, last, storagetest.Must(st.UnitByCode(context.Background(), unit))(c.t), role)
+	return u
 }
