@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"time"
 
 	"nhacviec/digest"
 	"nhacviec/storage"
@@ -19,13 +18,9 @@ func digestFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if len(args) > 0 || *unit == "" {
 			return e.fail("%s", e.tx.DigestUsage)
 		}
-		at := e.now()
-		if *atFlag != "" {
-			t, err := time.ParseInLocation("2006-01-02T15:04", *atFlag, e.cfg.Location)
-			if err != nil {
-				return e.fail(e.tx.BadAt, *atFlag)
-			}
-			at = t
+		at, ok := e.at(*atFlag)
+		if !ok {
+			return e.fail(e.tx.BadAt, *atFlag)
 		}
 		st, err := e.openStore()
 		if err != nil {

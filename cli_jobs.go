@@ -24,6 +24,15 @@ func (e *env) newScheduler(st *storage.Store, d scheduler.Deliverer, now func() 
 	})
 }
 
+// at reads an --at flag, a local time like 2026-12-01T07:30; empty means now.
+func (e *env) at(s string) (time.Time, bool) {
+	if s == "" {
+		return e.now(), true
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", s, e.cfg.Location)
+	return t, err == nil
+}
+
 // newBot connects the bot to Telegram (or the configured Bot API server).
 func (e *env) newBot(st *storage.Store) (*bot.Bot, error) {
 	return bot.New(e.ctx, bot.Options{
@@ -40,13 +49,9 @@ func runJobFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if len(args) != 1 || args[0] != "reminders" && args[0] != "digest" {
 			return e.fail("%s", e.tx.RunJobUsage)
 		}
-		at := e.now()
-		if *atFlag != "" {
-			t, err := time.ParseInLocation("2006-01-02T15:04", *atFlag, e.cfg.Location)
-			if err != nil {
-				return e.fail(e.tx.BadAt, *atFlag)
-			}
-			at = t
+		at, ok := e.at(*atFlag)
+		if !ok {
+			return e.fail(e.tx.BadAt, *atFlag)
 		}
 		st, err := e.openStore()
 		if err != nil {

@@ -218,12 +218,7 @@ func (t *turn) showDraft(conv *storage.Conversation, d directiveDraft, fresh boo
 	if err != nil {
 		return err
 	}
-	if id := t.callbackMessageID(); id != 0 && !fresh && int64(id) == conv.MessageID {
-		t.edit(id, text, kb)
-		return nil
-	}
-	t.clearKeyboard(conv.MessageID)
-	t.sendPrompt(conv.ID, text, kb)
+	t.showPrompt(conv, text, kb, fresh)
 	return nil
 }
 

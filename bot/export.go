@@ -9,7 +9,6 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"nhacviec/digest"
 	"nhacviec/export"
 )
 
@@ -85,32 +84,4 @@ func (b *Bot) sendPlain(ctx context.Context, chatID int64, text string) {
 	if _, err := b.sendText(ctx, outgoing{kind: outSend, chatID: chatID, text: text}); err != nil {
 		b.log.Warn("cannot send a reply", "chat_id", chatID, "err", err)
 	}
-}
-
-// digestCommand is /tonghop (alias /digest): where the schools of each unit the officer oversees
-// stand now, with the week before. It is worked out after the update's transaction, as a
-// province takes a moment.
-func (t *turn) digestCommand() error {
-	if !t.canPublish() {
-		t.send(t.m.DigestOfficersOnly, nil)
-		return nil
-	}
-	roots, err := t.pickerRoots()
-	if err != nil {
-		return err
-	}
-	chatID, labels, now := t.chat.ID, digest.For(t.lang()), t.now
-	m := t.m
-	t.outs = append(t.outs, outgoing{kind: outWork, work: func(ctx context.Context, b *Bot) {
-		for _, u := range roots {
-			d, err := digest.Compute(ctx, b.st, u, now.AddDate(0, 0, -7), now, b.loc)
-			if err != nil {
-				b.log.Error("cannot work out a digest", "unit", u.Code, "err", err)
-				b.sendPlain(ctx, chatID, m.Apology)
-				return
-			}
-			b.sendPlain(ctx, chatID, d.HTML(labels, b.loc))
-		}
-	}})
-	return nil
 }

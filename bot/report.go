@@ -364,13 +364,20 @@ func (t *turn) promptStep(conv *storage.Conversation, d reportDraft, fresh bool)
 	if err != nil {
 		return err
 	}
+	t.showPrompt(conv, text, kb, fresh)
+	return nil
+}
+
+// showPrompt shows a flow's prompt: by editing the flow's live message when its button was
+// pressed, otherwise (or when fresh) as a new message that becomes the live one, the old one
+// losing its buttons.
+func (t *turn) showPrompt(conv *storage.Conversation, text string, kb *keyboard, fresh bool) {
 	if id := t.callbackMessageID(); id != 0 && !fresh && int64(id) == conv.MessageID {
 		t.edit(id, text, kb)
-		return nil
+		return
 	}
 	t.clearKeyboard(conv.MessageID)
 	t.sendPrompt(conv.ID, text, kb)
-	return nil
 }
 
 // sendPrompt sends a flow's prompt and remembers it as the flow's live message.

@@ -154,16 +154,7 @@ func TestRemindersTimeAndSettings(t *testing.T) {
 // Computing the due set does not depend on when the process started: a weekly task is chased per
 // week, and a week reported in is quiet.
 func TestRemindersWeekly(t *testing.T) {
-	clock := storagetest.NewClock(at("2026-11-16 08:00"))
-	st := storagetest.SQLite(t, storagetest.Options{Now: clock.Now})
-	e := newRemindEnv(t, st, clock)
-	lan := storagetest.Join(t, st, 1001, "Lan", e.u["TH_A"], storage.RoleHead)
-	d, _ := storage.ParseDate("2027-05-28")
-	_, as, err := st.CreateTask(e.ctx, storage.NewTask{Title: "Báo cáo tuần", Due: d, Cadence: storage.CadenceWeekly}, []int64{e.u["TH_A"].ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := as[0].ID
+	e, clock, st, lan, a := weeklyTask(t)
 	// Week of 16–20 November: d-3 on Tuesday 17, d-1 Thursday 19, d0 Friday 20.
 	e.expect("2026-11-17 08:00", fmt.Sprintf("reminder %d %d:d-3@2026-11-17", lan.ID, a))
 	clock.Set(at("2026-11-18 09:00"))
@@ -201,16 +192,7 @@ func TestEscalationDoesNotDependOnTheHead(t *testing.T) {
 // A late report for one week makes up for that week, not for the next one as well; a weekly
 // task is not reminded on Monday of a rung that fell in the week before.
 func TestWeeklyWindowsCountTheirOwnReports(t *testing.T) {
-	clock := storagetest.NewClock(at("2026-11-16 08:00"))
-	st := storagetest.SQLite(t, storagetest.Options{Now: clock.Now})
-	e := newRemindEnv(t, st, clock)
-	lan := storagetest.Join(t, st, 1001, "Lan", e.u["TH_A"], storage.RoleHead)
-	d, _ := storage.ParseDate("2027-05-28")
-	_, as, err := st.CreateTask(e.ctx, storage.NewTask{Title: "Báo cáo tuần", Due: d, Cadence: storage.CadenceWeekly}, []int64{e.u["TH_A"].ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := as[0].ID
+	e, clock, st, lan, a := weeklyTask(t)
 	e.expect("2026-11-17 08:00", fmt.Sprintf("reminder %d %d:d-3@2026-11-17", lan.ID, a))
 	e.expect("2026-11-20 08:00", fmt.Sprintf("reminder %d %d:d0@2026-11-20", lan.ID, a))
 	// Monday 23: the week of the 20th was not reported: chased as overdue, not d-7 of the 27th.
@@ -229,4 +211,19 @@ func TestWeeklyWindowsCountTheirOwnReports(t *testing.T) {
 	e.expect("2026-11-27 08:00")
 	// A 100 % report does not end a weekly task: next week is chased.
 	e.expect("2026-12-01 08:00", fmt.Sprintf("reminder %d %d:d-3@2026-12-01", lan.ID, a))
+}
+
+// weeklyTask is a weekly report for TH_A until May, its head Lan, on Monday 16 November 2026.
+func weeklyTask(t *testing.T) (*remindEnv, *storagetest.Clock, *storage.Store, storage.Member, int64) {
+	t.Helper()
+	clock := storagetest.NewClock(at("2026-11-16 08:00"))
+	st := storagetest.SQLite(t, storagetest.Options{Now: clock.Now})
+	e := newRemindEnv(t, st, clock)
+	lan := storagetest.Join(t, st, 1001, "Lan", e.u["TH_A"], storage.RoleHead)
+	d, _ := storage.ParseDate("2027-05-28")
+	_, as, err := st.CreateTask(e.ctx, storage.NewTask{Title: "Báo cáo tuần", Due: d, Cadence: storage.CadenceWeekly}, []int64{e.u["TH_A"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, clock, st, lan, as[0].ID
 }
