@@ -34,7 +34,7 @@ func digestFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if err != nil {
 			return e.fail(e.tx.DBError, err)
 		}
-		d, err := digest.Compute(e.ctx, st, u, at.AddDate(0, 0, -7), at, e.cfg.Location)
+		d, err := digest.Compute(e.ctx, st, digest.Query{Unit: u, Since: at.AddDate(0, 0, -7), At: at, Loc: e.cfg.Location, Periods: e.periods()})
 		if err != nil {
 			return e.fail(e.tx.DBError, err)
 		}

@@ -38,7 +38,7 @@ func exportFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail(e.tx.DBError, err)
 		}
 		today := storage.DateOf(e.now(), e.cfg.Location)
-		rows, err := st.ExportRows(e.ctx, []int64{u.ID}, false, *task, today, e.cfg.Location)
+		rows, err := st.ExportRows(e.ctx, storage.ExportQuery{Under: []int64{u.ID}, TaskID: *task, Today: today, Loc: e.cfg.Location, Periods: e.periods()})
 		if err != nil {
 			return e.fail(e.tx.DBError, err)
 		}

@@ -15,12 +15,10 @@ import (
 
 // newScheduler builds the scheduler serve and run-job share, from the configuration.
 func (e *env) newScheduler(st *storage.Store, d scheduler.Deliverer, now func() time.Time) *scheduler.Scheduler {
-	periods := scheduler.DefaultPeriods
-	periods.MonthlyDay = e.cfg.MonthlyCutoff
 	return scheduler.New(scheduler.Options{
 		Store: st, Deliverer: d, Logger: e.log, Now: now, Location: e.cfg.Location,
 		KeepUpdates: e.cfg.KeepUpdates, Rates: e.cfg.Rates, ReminderSpec: e.cfg.ReminderSpec, DigestSpec: e.cfg.DigestSpec,
-		Ladder: e.cfg.Ladder, Periods: periods, Holidays: e.cfg.Holidays, LeaseTTL: e.cfg.LeaseTTL,
+		Ladder: e.cfg.Ladder, Periods: e.periods(), Holidays: e.cfg.Holidays, LeaseTTL: e.cfg.LeaseTTL,
 	})
 }
 
@@ -37,8 +35,15 @@ func (e *env) at(s string) (time.Time, bool) {
 func (e *env) newBot(st *storage.Store) (*bot.Bot, error) {
 	return bot.New(e.ctx, bot.Options{
 		Token: e.cfg.Token, APIURL: e.cfg.APIURL, Username: e.cfg.BotUsername, Store: st, Logger: e.log,
-		Location: e.cfg.Location, Now: e.now, Workers: e.cfg.Workers, PollTimeout: e.cfg.PollTimeout,
+		Location: e.cfg.Location, Now: e.now, Workers: e.cfg.Workers, PollTimeout: e.cfg.PollTimeout, Periods: e.periods(),
 	})
+}
+
+// periods are the report windows of recurring tasks, with the configured monthly cut-off.
+func (e *env) periods() calendar.Periods {
+	p := calendar.DefaultPeriods
+	p.MonthlyDay = e.cfg.MonthlyCutoff
+	return p
 }
 
 // runJobFlags is "nhacviec run-job reminders|digest [--at TIME]": one reminder tick (or the

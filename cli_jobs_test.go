@@ -157,7 +157,7 @@ func TestDigestCommand(t *testing.T) {
 	}
 }
 
-// run-job digest sends each supervisor the digest of their unit, once a day.
+// run-job digest sends each supervisor the digest of their unit and its chart, once a day.
 func TestRunJobDigest(t *testing.T) {
 	srv, c := jobEnv(t)
 	officer := c.member(srv, "Trần Văn", "Bình", "XA_A", storage.RoleSupervisor)
@@ -170,7 +170,8 @@ func TestRunJobDigest(t *testing.T) {
 		}
 	}
 	sent := srv.Sent(officer.ID)
-	if len(sent) != 1 || !strings.Contains(sent[0].PlainText(), "Tổng hợp tình hình thực hiện nhiệm vụ — UBND xã An Phú") {
+	if len(sent) != 2 || !strings.Contains(sent[0].PlainText(), "Tổng hợp tình hình thực hiện nhiệm vụ — UBND xã An Phú") ||
+		sent[1].MediaType != "photo" {
 		t.Fatalf("sent %d: %v", len(sent), sent)
 	}
 }

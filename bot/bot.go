@@ -15,6 +15,7 @@ import (
 
 	tg "github.com/go-telegram/bot"
 
+	"nhacviec/calendar"
 	"nhacviec/storage"
 )
 
@@ -29,6 +30,7 @@ type Options struct {
 	Location    *time.Location   // where dates and times are shown; Asia/Ho_Chi_Minh by default
 	Workers     int              // handlers running at once; 8 by default
 	PollTimeout time.Duration    // long-poll wait; 50 s by default
+	Periods     calendar.Periods // the report windows of recurring tasks; calendar.DefaultPeriods by default
 }
 
 // Bot is the running Telegram bot.
@@ -38,6 +40,7 @@ type Bot struct {
 	log      *slog.Logger
 	now      func() time.Time
 	loc      *time.Location
+	periods  calendar.Periods
 	username string
 	poll     time.Duration
 	disp     *dispatcher
@@ -81,6 +84,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		log:      o.Logger,
 		now:      o.Now,
 		loc:      o.Location,
+		periods:  o.Periods,
 		username: strings.TrimPrefix(o.Username, "@"),
 		poll:     o.PollTimeout,
 	}

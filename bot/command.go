@@ -45,6 +45,8 @@ var aliases = map[string]string{
 	"export":     "xuat",
 	"tonghop":    "tonghop",
 	"digest":     "tonghop",
+	"tenquahan":  "tenquahan",
+	"latenames":  "tenquahan",
 }
 
 // parseCommand finds the first bot command in a message's text (or caption) for this bot. Entity

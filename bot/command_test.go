@@ -156,3 +156,22 @@ func TestCallbackDataFitsAndRoundTrips(t *testing.T) {
 		t.Fatal("over-long data accepted")
 	}
 }
+
+// Lines that start "Khó khăn:" or "Đề xuất:" (with or without diacritics) in a typed report
+// are its difficulties and proposals; the lines after one belong to it.
+func TestSplitNotes(t *testing.T) {
+	cases := []struct{ in, result, difficulties, proposals string }{
+		{"Đã kiểm tra 3 tổ", "Đã kiểm tra 3 tổ", "", ""},
+		{"Đã kiểm tra 3 tổ\nKhó khăn: thiếu người", "Đã kiểm tra 3 tổ", "thiếu người", ""},
+		{"Xong 2 lớp\nkho khan: mạng yếu\nở điểm lẻ\nĐề xuất, kiến nghị: cấp thêm kinh phí", "Xong 2 lớp", "mạng yếu\nở điểm lẻ", "cấp thêm kinh phí"},
+		{"KIẾN NGHỊ: hỗ trợ", "", "", "hỗ trợ"},
+		{"Vướng mắc : đường xa", "", "đường xa", ""},
+		{"Ghi chú: họp lúc 8:00", "Ghi chú: họp lúc 8:00", "", ""},
+	}
+	for _, c := range cases {
+		r, d, p := splitNotes(c.in)
+		if r != c.result || d != c.difficulties || p != c.proposals {
+			t.Errorf("%q: %q / %q / %q, want %q / %q / %q", c.in, r, d, p, c.result, c.difficulties, c.proposals)
+		}
+	}
+}

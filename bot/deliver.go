@@ -33,6 +33,9 @@ func (b *Bot) Deliver(ctx context.Context, m storage.OutboxMessage) (int64, erro
 		}
 		member = &mem
 	}
+	if m.Kind == storage.KindDigestChart {
+		return b.deliverChart(ctx, m, member)
+	}
 	text, kb, err := b.render(ctx, m, member)
 	if err != nil {
 		return 0, err
@@ -70,6 +73,10 @@ func (b *Bot) render(ctx context.Context, m storage.OutboxMessage, member *stora
 		return t.extensionDecidedText(m.RefID)
 	case storage.KindDigest:
 		return t.weeklyDigest(m)
+	case storage.KindReportAnswer:
+		return t.answerText(m.RefID)
+	case storage.KindGroupSummary:
+		return t.groupSummary(m)
 	}
 	return "", nil, permanent{fmt.Errorf("bot: unknown message kind %q", m.Kind)}
 }
@@ -109,34 +116,65 @@ func (t *turn) noticeText(m storage.OutboxMessage) (string, *keyboard, error) {
 }
 
 // weeklyDigest is the digest of a unit the member still oversees, with what happened since the
-// last one they were sent (a week, the first time).
+// last one they were sent (a week, the first time), and its buttons.
 func (t *turn) weeklyDigest(m storage.OutboxMessage) (string, *keyboard, error) {
+	d, ok, err := t.weeklyDigestData(m.RefID)
+	if err != nil || !ok {
+		return "", nil, err
+	}
+	return d.HTML(digest.For(t.member.Language), t.b.loc), digestKeyboard(t.m, d), nil
+}
+
+// weeklyDigestData works out the weekly digest of the unit; ok is false when the member no
+// longer oversees it.
+func (t *turn) weeklyDigestData(unitID int64) (digest.Digest, bool, error) {
 	supervises := false
 	for _, ms := range t.member.Memberships {
-		supervises = supervises || ms.Role == storage.RoleSupervisor && ms.UnitID == m.RefID
+		supervises = supervises || ms.Role == storage.RoleSupervisor && ms.UnitID == unitID
 	}
 	if !supervises {
-		return "", nil, nil
+		return digest.Digest{}, false, nil
 	}
-	u, err := t.st.UnitByID(t.ctx, m.RefID)
+	u, err := t.st.UnitByID(t.ctx, unitID)
 	if isNotFound(err) {
-		return "", nil, nil
+		return digest.Digest{}, false, nil
 	}
 	if err != nil {
-		return "", nil, err
+		return digest.Digest{}, false, err
 	}
 	since, err := t.st.LastDigest(t.ctx, t.member.ID, u.ID)
 	if err != nil {
-		return "", nil, err
+		return digest.Digest{}, false, err
 	}
 	if weekAgo := t.now.AddDate(0, 0, -7); since.IsZero() || since.Before(weekAgo.AddDate(0, 0, -7)) {
 		since = weekAgo
 	}
-	d, err := digest.Compute(t.ctx, t.st, u, since, t.now, t.b.loc)
-	if err != nil {
-		return "", nil, err
+	d, err := digest.Compute(t.ctx, t.st, digest.Query{Unit: u, Since: since, At: t.now, Loc: t.b.loc, Periods: t.b.periods})
+	return d, err == nil, err
+}
+
+// deliverChart sends the chart of a supervisor's weekly digest, queued right after it.
+func (b *Bot) deliverChart(ctx context.Context, m storage.OutboxMessage, member *storage.Member) (int64, error) {
+	if member == nil {
+		return 0, nil
 	}
-	return d.HTML(digest.For(t.member.Language), t.b.loc), nil, nil
+	t := &turn{ctx: ctx, b: b, st: b.st, now: b.now(), m: catalogFor(member.Language), member: member, chat: chatFor(m.ChatID)}
+	d, ok, err := t.weeklyDigestData(m.RefID)
+	if err != nil || !ok {
+		return 0, err
+	}
+	png, caption, err := b.digestChart(d, t.m, member.Language)
+	if err != nil {
+		return 0, permanent{err}
+	}
+	if png == nil {
+		return 0, nil
+	}
+	id, err := b.sendPhoto(ctx, m.ChatID, png, caption)
+	if err != nil {
+		return 0, classify(err)
+	}
+	return int64(id), nil
 }
 
 // handoverText tells a deputy that they are in charge of a task, unless the head has since

@@ -75,7 +75,7 @@ func TestDigestOnDemand(t *testing.T) {
 	h.task("Kiểm tra nội bộ", "2026-12-18", "TH_A", "THCS_A", "TH_B")
 	h.say(lan, "/baocao 1 60% Đã kiểm tra 3 tổ\nKhó khăn: thiếu người")
 	contains(t, one(t, h.say(lan, "/tonghop")), vi.DigestOfficersOnly)
-	d := one(t, h.say(officer, "/digest"))
+	d, _ := h.digestOf(h.say(officer, "/digest"))
 	contains(t, d, "Tổng hợp tình hình thực hiện nhiệm vụ — UBND xã An Phú", "2 trường có nhiệm vụ", "Kiểm tra nội bộ", "⏳ 2",
 		"Chưa báo cáo từ ngày 16/11/2026", "Trường THCS An Phú")
 	lacks(t, d, "Bình Minh")

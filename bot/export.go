@@ -10,6 +10,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nhacviec/export"
+	"nhacviec/storage"
 )
 
 // exportCommand is /xuat [csv] (alias /export): the school × task table of the units the
@@ -45,7 +46,7 @@ func (t *turn) exportCommand(args string) error {
 	m := t.m
 	t.send(m.ExportPreparing, nil)
 	t.outs = append(t.outs, outgoing{kind: outWork, work: func(ctx context.Context, b *Bot) {
-		rows, err := b.st.ExportRows(ctx, ids, false, 0, today, b.loc)
+		rows, err := b.st.ExportRows(ctx, storage.ExportQuery{Under: ids, Today: today, Loc: b.loc, Periods: b.periods})
 		if err == nil && len(rows) == 0 {
 			b.sendPlain(ctx, chatID, m.ExportEmpty)
 			return

@@ -72,8 +72,11 @@ func (t *turn) inGroup() error {
 	if !ok || !cmd.known() {
 		return nil
 	}
-	if cmd.Name == "lienket" {
+	switch cmd.Name {
+	case "lienket":
 		return t.linkGroup(cmd.Args)
+	case "tenquahan":
+		return t.lateNamesCommand(cmd.Args)
 	}
 	t.send(t.m.GroupUsePrivate, rows([]button{{Text: t.m.BtnOpenPrivate, URL: "https://t.me/" + t.b.username}}))
 	return nil

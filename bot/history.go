@@ -138,6 +138,9 @@ func (t *turn) historyEntry(r storage.Report, showSchool bool) string {
 	if n := len(r.Evidence); n > 0 {
 		sb.WriteString("\n📎 " + fmt.Sprintf(t.m.FlowEvidenceCount, n))
 	}
+	for _, a := range r.Answers {
+		sb.WriteString("\n💬 " + fmt.Sprintf(t.m.HistoryAnswer, esc(a.Member.Name()), t.fmtTime(a.CreatedAt), esc(clip(a.Text, 500))))
+	}
 	return sb.String()
 }
 

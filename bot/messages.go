@@ -99,6 +99,15 @@ type catalog struct {
 	BtnRemindersOn, ExtCancelled, AdminsOnly, FailuresNone, FailuresTitle, ExtRecurring       string
 	CmdExport, CmdExportDesc, ExportOfficersOnly, ExportEmpty, ExportPreparing, ExportCaption string
 	CmdDigest, CmdDigestDesc, DigestOfficersOnly                                              string
+
+	// The digest's buttons and chart, the reply loop, and group summaries
+	BtnAnswer, BtnDigestUnits, BtnDigestTasks, BtnDigestWhole, DigestPickUnit, DigestPickTask string
+	DigestNoUnits, DigestNoTasks, ChartTitle, ChartCaption                                    string
+	AnswerAsk, AnswerAskHint, AnswerSent, AnswerTextOnly, AnswerGone, AnswerCancelled         string
+	AnswerStillOpen, AnswerReceived, HistoryAnswer                                            string
+	GroupSummary, GroupSummaryLate, GroupSummaryMore, GroupSummaryFooter                      string
+	LateNamesUnlinked, LateNamesUsage, LateNamesStateOn, LateNamesStateOff                    string
+	LateNamesAdminsOnly, LateNamesOn, LateNamesOff, LateNamesInGroups                         string
 }
 
 // catalogs by language code. Vietnamese is the default.

@@ -121,7 +121,7 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 		}
 		return nil
 	}
-	d := reportDraft{Evidence: ev, Progress: line.progress, Result: line.text}
+	d := reportDraft{Evidence: ev, Progress: line.progress, Result: line.text, Difficulties: optional(line.difficulties), Proposals: optional(line.proposals)}
 	if line.seq == 0 {
 		return t.startReport(d, msg)
 	}
@@ -137,12 +137,13 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 	}
 	d.AssignmentID = a.ID
 	if line.progress != nil && line.text != "" {
-		if msg := t.checkLengths(line.text, "", ""); msg != "" {
+		if msg := t.checkLengths(line.text, line.difficulties, line.proposals); msg != "" {
 			t.send(msg, nil)
 			return nil
 		}
 		return t.submitReport(a, storage.NewReport{
 			AssignmentID: a.ID, MemberID: t.member.ID, Progress: *line.progress, Result: line.text,
+			Difficulties: line.difficulties, Proposals: line.proposals,
 			Source: storage.SourceLine, ChatID: t.chat.ID, MessageID: int64(msg.ID), MediaGroupID: msg.MediaGroupID, Evidence: ev,
 		})
 	}
@@ -151,9 +152,53 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 
 // reportLine is the one-line form: /baocao 3 80% Đã tập huấn xong cho 45 giáo viên.
 type reportLine struct {
-	seq      int
-	progress *int
-	text     string
+	seq                     int
+	progress                *int
+	text                    string
+	difficulties, proposals string // from lines that start "Khó khăn:" or "Đề xuất:"
+}
+
+// noteLabels are the words that start a line of difficulties (false) or proposals (true) in a
+// typed report, compared without case and diacritics.
+var noteLabels = []struct {
+	word     string
+	proposal bool
+}{
+	{"kho khan, vuong mac", false}, {"kho khan", false}, {"vuong mac", false}, {"difficulties", false}, {"difficulty", false},
+	{"de xuat, kien nghi", true}, {"de xuat", true}, {"kien nghi", true}, {"proposals", true}, {"proposal", true},
+}
+
+// splitNotes takes the lines that start with "Khó khăn:" or "Đề xuất:" (and the lines after
+// them, up to the next such line) out of a report's text.
+func splitNotes(text string) (result, difficulties, proposals string) {
+	var parts [3][]string
+	cur := 0
+	for _, line := range strings.Split(text, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if label, rest, ok := strings.Cut(trimmed, ":"); ok {
+			key := strings.ToLower(foldVietnamese(strings.TrimSpace(label)))
+			for _, l := range noteLabels {
+				if key == l.word {
+					cur, line = 1, rest
+					if l.proposal {
+						cur = 2
+					}
+					break
+				}
+			}
+		}
+		parts[cur] = append(parts[cur], strings.TrimSpace(line))
+	}
+	j := func(ls []string) string { return strings.TrimSpace(strings.Join(ls, "\n")) }
+	return j(parts[0]), j(parts[1]), j(parts[2])
+}
+
+// optional is nil for "" (not given: the guided report asks), else the text.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // parseReportLine reads "n [p%] [text]". It returns the problem's catalog name when the line
@@ -186,7 +231,7 @@ func parseReportLine(s string) (reportLine, string) {
 	case ok:
 		return r, "needPercent" // "3 80 Đã tập huấn…": is 80 the progress or the start of the text?
 	}
-	r.text = strings.TrimSpace(rest)
+	r.text, r.difficulties, r.proposals = splitNotes(strings.TrimSpace(rest))
 	return r, ""
 }
 
@@ -344,6 +389,8 @@ func (t *turn) cancelFlow() error {
 		t.send(t.m.DirCancelled, nil)
 	case flowExtension:
 		t.send(t.m.ExtCancelled, nil)
+	case flowAnswer:
+		t.send(t.m.AnswerCancelled, nil)
 	default:
 		t.send(t.m.ReportCancelled, nil)
 	}
@@ -519,6 +566,8 @@ func (t *turn) continueFlow(conv storage.Conversation, msg *models.Message) erro
 		return t.continueDirective(conv, msg)
 	case flowExtension:
 		return t.continueExtension(conv, msg)
+	case flowAnswer:
+		return t.continueAnswer(conv, msg)
 	}
 	d, err := loadDraft(conv)
 	if err != nil {
@@ -814,7 +863,8 @@ func (t *turn) offerTextAsReport(text string) error {
 		if err != nil || !ok {
 			return err
 		}
-		d = reportDraft{AssignmentID: a.ID, Progress: line.progress, Result: line.text}
+		d = reportDraft{AssignmentID: a.ID, Progress: line.progress, Result: line.text,
+			Difficulties: optional(line.difficulties), Proposals: optional(line.proposals)}
 	}
 	return t.startReport(d, nil)
 }

@@ -221,6 +221,9 @@ func (t *turn) onCommand(cmd command, msg *models.Message) error {
 	case "tonghop":
 		err = t.digestCommand()
 		showOnly = true
+	case "tenquahan":
+		t.send(t.m.LateNamesInGroups, nil)
+		showOnly = true
 	default:
 		t.send(t.m.UnknownCommand, nil)
 		showOnly = true
@@ -245,6 +248,8 @@ func (t *turn) remindOpenFlow() error {
 		t.send(t.m.EditStillOpen, nil)
 	case flowDirective:
 		t.send(t.m.DirStillOpen, nil)
+	case flowAnswer:
+		t.send(t.m.AnswerStillOpen, nil)
 	default:
 		t.send(t.m.ReportStillOpen, nil)
 	}
@@ -275,6 +280,10 @@ func (t *turn) onCallback() error {
 		return t.onExtensionButton(c)
 	case "s":
 		return t.onSettingsButton(c)
+	case "q":
+		return t.onAnswerButton(c)
+	case "o":
+		return t.onDigestButton(c)
 	case "a", "g":
 		t.answer(t.m.GroupButtonsInGroups, false)
 		return nil

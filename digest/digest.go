@@ -13,12 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"nhacviec/calendar"
 	"nhacviec/storage"
 )
 
 // Store is what the digest reads.
 type Store interface {
-	ExportRows(ctx context.Context, under []int64, all bool, taskID int64, today storage.Date, loc *time.Location) ([]storage.ExportRow, error)
+	ExportRows(ctx context.Context, q storage.ExportQuery) ([]storage.ExportRow, error)
 	IssuesSince(ctx context.Context, schools []int64, since time.Time) ([]storage.Issue, error)
 	WaitingExtensions(ctx context.Context, schools []int64) ([]storage.WaitingExtension, error)
 }
@@ -26,11 +27,14 @@ type Store interface {
 // Digest is where the schools beneath a unit stand.
 type Digest struct {
 	Unit       storage.Unit
+	Task       string // the task it is limited to, or ""
 	At, Since  time.Time
 	Schools    int // schools with tasks
 	Directives []Block
-	Late       []UnitCount // the units beneath with most overdue, most first
-	Silent     []string    // schools with open tasks and no report since Since
+	Late       []UnitCount  // the units beneath with most overdue, most first
+	ByUnit     []UnitStatus // each unit right beneath (or each school), in name order: for the chart
+	Silent     []string     // schools with open tasks and no report since Since
+	Overdue    []string     // schools with an overdue task, by name
 	Issues     []storage.Issue
 	Extensions []storage.WaitingExtension
 }
@@ -55,23 +59,47 @@ type UnitCount struct {
 	Overdue int
 }
 
+// UnitStatus is a unit beneath with its assignments in each status: done on time, done late,
+// in progress, overdue.
+type UnitStatus struct {
+	ID     int64
+	Name   string
+	Counts [4]int
+}
+
+// Statuses are the four statuses in the order of UnitStatus.Counts.
+var Statuses = [4]storage.Status{storage.StatusDoneOnTime, storage.StatusDoneLate, storage.StatusInProgress, storage.StatusOverdue}
+
 // maxLate is how many late units a digest names.
 const maxLate = 5
 
-// Compute works out the digest of the unit at the time at, with what happened since since.
-func Compute(ctx context.Context, st Store, unit storage.Unit, since, at time.Time, loc *time.Location) (Digest, error) {
+// Query says which digest to compute: of the unit at the time At, with what happened since
+// Since; of one task only when TaskID is set.
+type Query struct {
+	Unit      storage.Unit
+	TaskID    int64
+	Since, At time.Time
+	Loc       *time.Location
+	Periods   calendar.Periods // the report windows of recurring tasks; each counts in its period under way
+}
+
+// Compute works out the digest the query asks for.
+func Compute(ctx context.Context, st Store, q Query) (Digest, error) {
+	unit, since, at, loc := q.Unit, q.Since, q.At, q.Loc
 	d := Digest{Unit: unit, At: at, Since: since}
-	rows, err := st.ExportRows(ctx, []int64{unit.ID}, false, 0, storage.DateOf(at, loc), loc)
+	rows, err := st.ExportRows(ctx, storage.ExportQuery{Under: []int64{unit.ID}, TaskID: q.TaskID, Today: storage.DateOf(at, loc), Loc: loc,
+		Periods: q.Periods, Current: true})
 	if err != nil {
 		return d, err
 	}
+	byUnit := map[int64]*UnitStatus{}
 	blocks := map[string]*Block{}
 	var blockOrder []string
 	tasks := map[int64]*Task{}
 	late := map[int64]*UnitCount{}
 	type school struct {
 		name       string
-		open       bool
+		open, late bool
 		lastReport time.Time
 	}
 	schools := map[int64]*school{}
@@ -91,6 +119,25 @@ func Compute(ctx context.Context, st Store, unit storage.Unit, since, at time.Ti
 		}
 		t.Schools++
 		t.Counts[r.Status]++
+		d.Task = r.Title
+
+		// The unit right beneath the digest's unit on the school's path, or the school.
+		uid, uname := r.SchoolID, r.SchoolName
+		for i, p := range r.PathIDs {
+			if p == unit.ID && i+1 < len(r.PathIDs) {
+				uid, uname = r.PathIDs[i+1], r.Path[i+1]
+			}
+		}
+		us := byUnit[uid]
+		if us == nil {
+			us = &UnitStatus{ID: uid, Name: uname}
+			byUnit[uid] = us
+		}
+		for i, st := range Statuses {
+			if r.Status == st {
+				us.Counts[i]++
+			}
+		}
 
 		s := schools[r.SchoolID]
 		if s == nil {
@@ -99,20 +146,15 @@ func Compute(ctx context.Context, st Store, unit storage.Unit, since, at time.Ti
 			schoolIDs = append(schoolIDs, r.SchoolID)
 		}
 		s.open = s.open || r.Status == storage.StatusInProgress || r.Status == storage.StatusOverdue
+		s.late = s.late || r.Status == storage.StatusOverdue
 		if r.ReportAt != nil && r.ReportAt.After(s.lastReport) {
 			s.lastReport = *r.ReportAt
 		}
 		if r.Status == storage.StatusOverdue {
-			id, name := r.SchoolID, r.SchoolName
-			for i, p := range r.PathIDs {
-				if p == unit.ID && i+1 < len(r.PathIDs) {
-					id, name = r.PathIDs[i+1], r.Path[i+1]
-				}
+			if late[uid] == nil {
+				late[uid] = &UnitCount{Name: uname}
 			}
-			if late[id] == nil {
-				late[id] = &UnitCount{Name: name}
-			}
-			late[id].Overdue++
+			late[uid].Overdue++
 		}
 	}
 	// Directives by name, the tasks without one last; tasks by title.
@@ -143,20 +185,78 @@ func Compute(ctx context.Context, st Store, unit storage.Unit, since, at time.Ti
 	if len(d.Late) > maxLate {
 		d.Late = d.Late[:maxLate]
 	}
+	if q.TaskID == 0 {
+		d.Task = ""
+	}
+	for _, us := range byUnit {
+		d.ByUnit = append(d.ByUnit, *us)
+	}
+	sort.Slice(d.ByUnit, func(i, j int) bool {
+		if d.ByUnit[i].Name != d.ByUnit[j].Name {
+			return d.ByUnit[i].Name < d.ByUnit[j].Name
+		}
+		return d.ByUnit[i].ID < d.ByUnit[j].ID
+	})
 	d.Schools = len(schools)
 	for _, id := range schoolIDs {
-		if s := schools[id]; s.open && s.lastReport.Before(since) {
+		s := schools[id]
+		if s.open && s.lastReport.Before(since) {
 			d.Silent = append(d.Silent, s.name)
+		}
+		if s.late {
+			d.Overdue = append(d.Overdue, s.name)
 		}
 	}
 	sort.Strings(d.Silent)
+	sort.Strings(d.Overdue)
 	if d.Issues, err = st.IssuesSince(ctx, schoolIDs, since); err != nil {
 		return d, err
 	}
 	if d.Extensions, err = st.WaitingExtensions(ctx, schoolIDs); err != nil {
 		return d, err
 	}
+	if q.TaskID != 0 {
+		d.Issues = keep(d.Issues, func(i storage.Issue) bool { return i.TaskID == q.TaskID })
+		d.Extensions = keep(d.Extensions, func(x storage.WaitingExtension) bool { return x.TaskID == q.TaskID })
+	}
 	return d, nil
+}
+
+func keep[T any](xs []T, ok func(T) bool) []T {
+	out := xs[:0]
+	for _, x := range xs {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Totals are the assignments in each status, over every task: done on time, done late, in
+// progress, overdue.
+func (d Digest) Totals() [4]int {
+	var n [4]int
+	for _, u := range d.ByUnit {
+		for i, c := range u.Counts {
+			n[i] += c
+		}
+	}
+	return n
+}
+
+// Tasks is how many tasks the digest counts.
+func (d Digest) Tasks() int {
+	n := 0
+	for _, b := range d.Directives {
+		n += len(b.Tasks)
+	}
+	return n
+}
+
+// ShownIssues are the difficulties and proposals the message lists, numbered from 1 in this
+// order: the newest, as many as fit.
+func (d Digest) ShownIssues() []storage.Issue {
+	return d.Issues[max(0, len(d.Issues)-maxIssues):]
 }
 
 // Labels are the words of a digest, in one language.
@@ -165,7 +265,7 @@ type Labels struct {
 	Counts                                                  string // done on time, done late, in progress, overdue
 	LateTitle, LateLine, SilentTitle, SilentMore, AllReport string
 	IssuesTitle, IssueDifficulty, IssueProposal, NoIssues   string
-	ExtensionsTitle, ExtensionLine                          string
+	ExtensionsTitle, ExtensionLine, TaskOnly                string
 }
 
 // VI and EN are the labels in Vietnamese and English.
@@ -187,6 +287,7 @@ var (
 		NoIssues:        "💬 Không có khó khăn, đề xuất mới.",
 		ExtensionsTitle: "📅 <b>Đề nghị gia hạn chờ trả lời</b> (%d)",
 		ExtensionLine:   "%s — NV %d: %s (%s → %s)",
+		TaskOnly:        "🔎 Riêng nhiệm vụ: %s",
 	}
 	EN = Labels{
 		Title:           "📊 <b>Where the tasks stand — %s</b>\n%s · %d schools with tasks · since %s",
@@ -205,6 +306,7 @@ var (
 		NoIssues:        "💬 No new difficulties or proposals.",
 		ExtensionsTitle: "📅 <b>Extension requests waiting</b> (%d)",
 		ExtensionLine:   "%s — task %d: %s (%s → %s)",
+		TaskOnly:        "🔎 Only the task: %s",
 	}
 )
 
@@ -228,6 +330,9 @@ func (d Digest) HTML(l Labels, loc *time.Location) string {
 	e := html.EscapeString
 	var sb strings.Builder
 	fmt.Fprintf(&sb, l.Title, e(d.Unit.Name), d.At.In(loc).Format("02/01/2006"), d.Schools, d.Since.In(loc).Format("02/01/2006"))
+	if d.Task != "" {
+		sb.WriteString("\n" + fmt.Sprintf(l.TaskOnly, e(clip(d.Task, 120))))
+	}
 	if len(d.Directives) == 0 {
 		sb.WriteString("\n\n" + l.NoTasks)
 		return sb.String()
@@ -266,8 +371,8 @@ func (d Digest) HTML(l Labels, loc *time.Location) string {
 		sb.WriteString("\n\n" + l.NoIssues)
 	} else {
 		sb.WriteString("\n\n" + fmt.Sprintf(l.IssuesTitle, len(d.Issues)))
-		for _, i := range d.Issues[max(0, len(d.Issues)-maxIssues):] {
-			fmt.Fprintf(&sb, "\n• <b>%s</b> — NV %d: %s (%s, %s)", e(i.School), i.Seq, e(clip(i.Task, 60)), e(i.Member), i.At.In(loc).Format("02/01"))
+		for n, i := range d.ShownIssues() {
+			fmt.Fprintf(&sb, "\n<b>%d.</b> <b>%s</b> — NV %d: %s (%s, %s)", n+1, e(i.School), i.Seq, e(clip(i.Task, 60)), e(i.Member), i.At.In(loc).Format("02/01"))
 			if i.Difficulties != "" {
 				sb.WriteString("\n   " + fmt.Sprintf(l.IssueDifficulty, "<i>"+e(clip(oneLine(i.Difficulties), 300))+"</i>"))
 			}

@@ -92,7 +92,7 @@ func golden(t *testing.T, name, got string) {
 func TestDigestGolden(t *testing.T) {
 	st, u, _ := province(t)
 	at := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC) // 07:00 in Vietnam
-	d, err := digest.Compute(context.Background(), st, u["XA_A"], at.AddDate(0, 0, -7), at, hcm)
+	d, err := digest.Compute(context.Background(), st, digest.Query{Unit: u["XA_A"], Since: at.AddDate(0, 0, -7), At: at, Loc: hcm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,14 +100,14 @@ func TestDigestGolden(t *testing.T) {
 	golden(t, "xa_a_en.html", d.HTML(digest.EN, hcm))
 	golden(t, "xa_a_vi.txt", d.Text(digest.VI, hcm))
 	// The Sở sees the commune as its late unit; the other commune has nothing.
-	so, err := digest.Compute(context.Background(), st, u["SO"], at.AddDate(0, 0, -7), at, hcm)
+	so, err := digest.Compute(context.Background(), st, digest.Query{Unit: u["SO"], Since: at.AddDate(0, 0, -7), At: at, Loc: hcm})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(so.Late) != 1 || so.Late[0].Name != "UBND xã An Phú" || so.Late[0].Overdue != 3 {
 		t.Fatalf("late under the Sở: %+v", so.Late)
 	}
-	empty, err := digest.Compute(context.Background(), st, u["XA_B"], at.AddDate(0, 0, -7), at, hcm)
+	empty, err := digest.Compute(context.Background(), st, digest.Query{Unit: u["XA_B"], Since: at.AddDate(0, 0, -7), At: at, Loc: hcm})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,9 +34,9 @@ var statuses = []storage.Status{storage.StatusOverdue, storage.StatusInProgress,
 var (
 	VI = Labels{
 		Columns: []string{"Đơn vị cấp trên", "Mã trường", "Trường", "Cấp học", "Số NV", "Nhiệm vụ", "Trích dẫn", "Văn bản",
-			"Hạn", "Trạng thái", "Tiến độ (%)", "Báo cáo gần nhất", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị", "Số minh chứng"},
+			"Hạn", "Trạng thái", "Tiến độ (%)", "Báo cáo gần nhất", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị", "Số minh chứng", "Kỳ báo cáo"},
 		Details: "Chi tiết", Summary: "Tổng hợp",
-		SummaryColumns: []string{"Nhiệm vụ", "Văn bản", "Số trường", "Quá hạn chưa hoàn thành", "Đang thực hiện trong hạn",
+		SummaryColumns: []string{"Nhiệm vụ", "Văn bản", "Số lượt (trường × kỳ)", "Quá hạn chưa hoàn thành", "Đang thực hiện trong hạn",
 			"Hoàn thành quá hạn", "Hoàn thành đúng hạn", "Tỷ lệ hoàn thành"},
 		Statuses: map[storage.Status]string{
 			storage.StatusDoneOnTime: "Hoàn thành đúng hạn", storage.StatusDoneLate: "Hoàn thành quá hạn",
@@ -50,9 +50,9 @@ var (
 	}
 	EN = Labels{
 		Columns: []string{"Units above", "School code", "School", "Level", "Task no.", "Task", "Citation", "Directive",
-			"Deadline", "Status", "Progress (%)", "Latest report", "Result", "Difficulties", "Proposals", "Evidence files"},
+			"Deadline", "Status", "Progress (%)", "Latest report", "Result", "Difficulties", "Proposals", "Evidence files", "Report period"},
 		Details: "Details", Summary: "Summary",
-		SummaryColumns: []string{"Task", "Directive", "Schools", "Overdue, not done", "In progress, on time",
+		SummaryColumns: []string{"Task", "Directive", "Rows (school × period)", "Overdue, not done", "In progress, on time",
 			"Done late", "Done on time", "Completion"},
 		Statuses: map[storage.Status]string{
 			storage.StatusDoneOnTime: "Done on time", storage.StatusDoneLate: "Done late",
@@ -82,7 +82,15 @@ func (l Labels) record(r storage.ExportRow, loc *time.Location) []string {
 	}
 	return []string{strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level], strconv.Itoa(r.Seq), r.Title,
 		r.Citation, r.Directive, r.Due.Format(), l.Statuses[r.Status], strconv.Itoa(r.Progress), report,
-		r.Result, r.Difficulties, r.Proposals, strconv.Itoa(r.Evidence)}
+		r.Result, r.Difficulties, r.Proposals, strconv.Itoa(r.Evidence), period(r)}
+}
+
+// period is a recurring task's report period, "21/11–27/11/2026"; "" for a task done once.
+func period(r storage.ExportRow) string {
+	if r.PeriodStart.IsZero() {
+		return ""
+	}
+	return r.PeriodStart.Time(time.UTC).Format("02/01") + "–" + r.Due.Format()
 }
 
 // CSV writes the rows as CSV in UTF-8 with a byte-order mark.
@@ -104,7 +112,7 @@ func CSV(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) er
 }
 
 // widths of the detail columns, in characters.
-var widths = []float64{34, 12, 34, 12, 7, 48, 12, 22, 12, 24, 11, 17, 48, 36, 36, 12}
+var widths = []float64{34, 12, 34, 12, 7, 48, 12, 22, 12, 24, 11, 17, 48, 36, 36, 12, 20}
 
 // XLSX writes the rows as a workbook: the details, a summary per task, and a sheet per status.
 func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) error {
@@ -188,7 +196,7 @@ func writeDetails(f *excelize.File, sheet string, rows []storage.ExportRow, l La
 		n := i + 2
 		values := []any{strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level], r.Seq, r.Title,
 			r.Citation, r.Directive, r.Due.Time(time.UTC), l.Statuses[r.Status], r.Progress, nil,
-			r.Result, r.Difficulties, r.Proposals, r.Evidence}
+			r.Result, r.Difficulties, r.Proposals, r.Evidence, period(r)}
 		if r.ReportAt != nil {
 			local := r.ReportAt.In(loc)
 			// Excel has no time zones: the wall time in the installation's zone.

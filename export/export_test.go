@@ -44,7 +44,7 @@ func rows(t *testing.T) []storage.ExportRow {
 	report("TH_A", lan, 100, "Đã tập huấn 45 giáo viên", 2) // on time, 1 December
 	clock.Set(time.Date(2026, 12, 12, 2, 0, 0, 0, time.UTC))
 	report("THCS_A", nam, 100, "Hoàn thành muộn", 0) // late
-	rows, err := st.ExportRows(ctx, []int64{u["XA_A"].ID}, false, 0, storage.Date{Year: 2026, Month: 12, Day: 12}, hcm)
+	rows, err := st.ExportRows(ctx, storage.ExportQuery{Under: []int64{u["XA_A"].ID}, Today: storage.Date{Year: 2026, Month: 12, Day: 12}, Loc: hcm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestCSV(t *testing.T) {
 		}
 	}
 	want := []string{"Sở GD&ĐT Tỉnh Mẫu › UBND xã An Phú", "TH_A", "Trường Tiểu học An Phú", "Tiểu học", "1", "Tập huấn chuyển đổi số",
-		"", "", "10/12/2026", "Hoàn thành đúng hạn", "100", "01/12/2026 09:00", "Đã tập huấn 45 giáo viên", "Thiếu máy chiếu", "Đề nghị hỗ trợ thiết bị", "2"}
+		"", "", "10/12/2026", "Hoàn thành đúng hạn", "100", "01/12/2026 09:00", "Đã tập huấn 45 giáo viên", "Thiếu máy chiếu", "Đề nghị hỗ trợ thiết bị", "2", ""}
 	if strings.Join(line, "|") != strings.Join(want, "|") {
 		t.Fatalf("TH_A:\n got %q\nwant %q", line, want)
 	}

@@ -67,36 +67,6 @@ func TestParseLadder(t *testing.T) {
 	}
 }
 
-// Report windows: weekly to Friday, monthly to the 25th, semesters to 15 January and 25 May.
-func TestPeriods(t *testing.T) {
-	p := DefaultPeriods
-	for _, tc := range []struct {
-		c                    storage.Cadence
-		day, start, cut      string
-		prevStart, prevCutof string
-	}{
-		{storage.CadenceWeekly, "2026-11-23", "2026-11-21", "2026-11-27", "2026-11-14", "2026-11-20"},
-		{storage.CadenceWeekly, "2026-11-27", "2026-11-21", "2026-11-27", "2026-11-14", "2026-11-20"},
-		{storage.CadenceWeekly, "2026-11-28", "2026-11-28", "2026-12-04", "2026-11-21", "2026-11-27"},
-		{storage.CadenceMonthly, "2026-11-23", "2026-10-26", "2026-11-25", "2026-09-26", "2026-10-25"},
-		{storage.CadenceMonthly, "2026-11-26", "2026-11-26", "2026-12-25", "2026-10-26", "2026-11-25"},
-		{storage.CadenceMonthly, "2027-01-10", "2026-12-26", "2027-01-25", "2026-11-26", "2026-12-25"},
-		{storage.CadenceSemester, "2026-11-23", "2026-05-26", "2027-01-15", "2026-01-16", "2026-05-25"},
-		{storage.CadenceSemester, "2027-02-01", "2027-01-16", "2027-05-25", "2026-05-26", "2027-01-15"},
-	} {
-		cur := p.period(tc.c, d(tc.day))
-		prev := p.previous(tc.c, cur)
-		got := []time.Time{cur.Start, cur.Cutoff, prev.Start, prev.Cutoff}
-		want := []string{tc.start, tc.cut, tc.prevStart, tc.prevCutof}
-		for i := range got {
-			if !got[i].Equal(d(want[i])) {
-				t.Errorf("%s %s: window %v, previous %v; want %v", tc.c, tc.day, cur, prev, want)
-				break
-			}
-		}
-	}
-}
-
 func TestQuietHours(t *testing.T) {
 	for _, tc := range []struct {
 		minute, from, to int

@@ -22,25 +22,37 @@ type ReminderStore interface {
 	SupervisorsOf(ctx context.Context, unitID int64) ([]storage.Member, error)
 	DaysOff(ctx context.Context) ([]storage.DayOff, error)
 	Supervisions(ctx context.Context) ([]storage.Supervision, error)
+	LinkedGroups(ctx context.Context) ([]storage.GroupChat, error)
 	Enqueue(ctx context.Context, msgs []storage.OutboxMessage) error
 }
 
-// QueueDigests queues the weekly digest for every supervisor and each unit they oversee, once
-// per day whatever runs it; the text is worked out when it is sent. It returns how many it
-// found to queue.
+// QueueDigests queues the weekly digest, and its chart, for every supervisor and each unit they
+// oversee, and the weekly summary for every group linked to a unit, once per day whatever runs
+// it; the text is worked out when it is sent. It returns how many digests and summaries it found
+// to queue.
 func (s *Scheduler) QueueDigests(ctx context.Context, at time.Time) (int, error) {
 	sups, err := s.o.Store.Supervisions(ctx)
 	if err != nil {
 		return 0, err
 	}
+	groups, err := s.o.Store.LinkedGroups(ctx)
+	if err != nil {
+		return 0, err
+	}
 	day := at.In(s.o.Location).Format("2006-01-02")
-	msgs := make([]storage.OutboxMessage, 0, len(sups))
+	msgs := make([]storage.OutboxMessage, 0, 2*len(sups)+len(groups))
 	for _, sp := range sups {
 		id := sp.MemberID
-		msgs = append(msgs, storage.OutboxMessage{Kind: storage.KindDigest, ChatID: sp.TelegramID, MemberID: &id, RefID: sp.UnitID,
-			Key: fmt.Sprintf("%s:%d:%d:%s", storage.KindDigest, sp.MemberID, sp.UnitID, day)})
+		for _, kind := range []string{storage.KindDigest, storage.KindDigestChart} {
+			msgs = append(msgs, storage.OutboxMessage{Kind: kind, ChatID: sp.TelegramID, MemberID: &id, RefID: sp.UnitID,
+				Key: fmt.Sprintf("%s:%d:%d:%s", kind, sp.MemberID, sp.UnitID, day)})
+		}
 	}
-	return len(msgs), s.o.Store.Enqueue(ctx, msgs)
+	for _, g := range groups {
+		msgs = append(msgs, storage.OutboxMessage{Kind: storage.KindGroupSummary, ChatID: g.ChatID, RefID: *g.UnitID,
+			Key: fmt.Sprintf("%s:%d:%s", storage.KindGroupSummary, g.ChatID, day)})
+	}
+	return len(sups) + len(groups), s.o.Store.Enqueue(ctx, msgs)
 }
 
 // Calendar builds the working-day calendar: the public holidays, the days of the holidays file,
@@ -255,8 +267,8 @@ func (s *Scheduler) windowToChase(ctx context.Context, cache map[string]map[int6
 	if today.After(due) {
 		ref = due // the series is over: its last window is the one left to chase
 	}
-	cur := s.o.Periods.period(a.Cadence, ref)
-	prev := s.o.Periods.previous(a.Cadence, cur)
+	cur := s.o.Periods.Period(string(a.Cadence), ref)
+	prev := s.o.Periods.Previous(string(a.Cadence), cur)
 	if cur.Cutoff.After(due) {
 		cur.Cutoff = due
 	}

@@ -43,7 +43,7 @@ type Options struct {
 	// DigestSpec is the cron spec of the weekly digest ("0 7 * * 1"); empty sends none.
 	DigestSpec string
 	Ladder     Ladder              // DefaultLadder when zero
-	Periods    Periods             // DefaultPeriods when zero
+	Periods    calendar.Periods    // calendar.DefaultPeriods when zero
 	Holidays   []calendar.Override // from the holidays file
 
 	// Instance names this process for the lease that lets one of several instances run the ticks
@@ -86,7 +86,7 @@ func New(o Options) *Scheduler {
 		o.Ladder = DefaultLadder
 	}
 	if o.Periods.MonthlyDay == 0 {
-		o.Periods = DefaultPeriods
+		o.Periods = calendar.DefaultPeriods
 	}
 	if o.LeaseTTL <= 0 {
 		o.LeaseTTL = time.Minute

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"nhacviec/calendar"
 )
 
 // ExportRow is one school and one task, as an export lists them.
@@ -20,7 +22,8 @@ type ExportRow struct {
 	Title, Citation        string
 	Directive              string // "Chỉ thị 23/CT-UBND", or ""
 	Cadence                Cadence
-	Due                    Date
+	Due                    Date // for a recurring task, the period's cut-off
+	PeriodStart            Date // the period's first day, for a recurring task; zero otherwise
 	Status                 Status
 	Progress               int
 	ReportAt               *time.Time // the latest report
@@ -30,10 +33,29 @@ type ExportRow struct {
 	Evidence               int // files over all the school's reports on the task
 }
 
-// ExportRows lists every assignment of the schools beneath the units (or of every school when
-// all), optionally of one task, with its latest report: by unit path, school and task number.
-// today and loc decide the statuses.
-func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID int64, today Date, loc *time.Location) ([]ExportRow, error) {
+// ExportQuery says which rows to export.
+type ExportQuery struct {
+	Under   []int64 // the units whose schools to export
+	All     bool    // or: every school
+	TaskID  int64   // only this task, when set
+	Today   Date    // with Loc, decides the statuses
+	Loc     *time.Location
+	Periods calendar.Periods // the report windows of recurring tasks; calendar.DefaultPeriods when zero
+	// Current keeps, of a recurring task, the one period that matters now: the last one ended
+	// when it is overdue, else the period under way. Otherwise every period so far is a row.
+	Current bool
+}
+
+// ExportRows lists every assignment of the schools beneath the units (or of every school), with
+// its latest report: by unit path, school, task number and period. A recurring task gives a row
+// per report period since it was assigned, each with its own status: done on time when the
+// school reported within the period, done late when the first report after it (in the next
+// period) made up for it, overdue when neither, in progress while the period runs.
+func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, error) {
+	under, all, taskID, today, loc := q.Under, q.All, q.TaskID, q.Today, q.Loc
+	if q.Periods.MonthlyDay == 0 {
+		q.Periods = calendar.DefaultPeriods
+	}
 	var units []Unit
 	if err := s.q(ctx).Select("id", "parent_id", "code", "name", "kind", "level").Find(&units).Error; err != nil {
 		return nil, wrap("export", err)
@@ -66,7 +88,7 @@ func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID 
 		where += " AND a.task_id = ?"
 		args = append(args, taskID)
 	}
-	rows, err := s.q(ctx).Raw(`SELECT a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
+	rows, err := s.q(ctx).Raw(`SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
 		t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, ''),
 		r.created_at, COALESCE(r.result, ''), COALESCE(r.difficulties, ''), COALESCE(r.proposals, ''),
 		(SELECT COUNT(*) FROM evidences e JOIN reports rr ON rr.id = e.report_id WHERE rr.assignment_id = a.id)
@@ -100,14 +122,21 @@ func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID 
 		return p
 	}
 	var out []ExportRow
+	type series struct {
+		row      int // index in out
+		id       int64
+		assigned time.Time
+	}
+	var recurring []series
 	for rows.Next() {
 		var (
 			r                   ExportRow
-			unitID              int64
+			id, unitID          int64
+			assigned            time.Time
 			completed, reportAt sql.NullTime
 			kind, number        string
 		)
-		if err := rows.Scan(&unitID, &r.TaskID, &r.Seq, &r.Due, &r.Progress, &completed,
+		if err := rows.Scan(&id, &assigned, &unitID, &r.TaskID, &r.Seq, &r.Due, &r.Progress, &completed,
 			&r.Title, &r.Citation, &r.Cadence, &kind, &number,
 			&reportAt, &r.Result, &r.Difficulties, &r.Proposals, &r.Evidence); err != nil {
 			return nil, wrap("export", err)
@@ -125,10 +154,37 @@ func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID 
 			r.ReportAt = &t
 		}
 		r.Directive = strings.TrimSpace(kind + " " + number)
+		if r.Cadence != "" && r.Cadence != CadenceOnce {
+			recurring = append(recurring, series{row: len(out), id: id, assigned: assigned})
+		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap("export", err)
+	}
+	rows.Close()
+	if len(recurring) > 0 {
+		ids := make([]int64, len(recurring))
+		for i, r := range recurring {
+			ids[i] = r.id
+		}
+		reports, err := s.seriesReports(ctx, ids, loc)
+		if err != nil {
+			return nil, err
+		}
+		var periodRows []ExportRow
+		for _, r := range recurring {
+			base := out[r.row]
+			out[r.row].TaskID = -1 // replaced by its periods
+			periodRows = append(periodRows, periodsOf(base, DateOf(r.assigned, loc), today, q.Periods, reports[r.id], q.Current)...)
+		}
+		kept := out[:0]
+		for _, r := range out {
+			if r.TaskID != -1 {
+				kept = append(kept, r)
+			}
+		}
+		out = append(kept, periodRows...)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -138,15 +194,123 @@ func (s *Store) ExportRows(ctx context.Context, under []int64, all bool, taskID 
 		if a.SchoolName != b.SchoolName {
 			return a.SchoolName < b.SchoolName
 		}
-		return a.Seq < b.Seq
+		if a.Seq != b.Seq {
+			return a.Seq < b.Seq
+		}
+		return a.PeriodStart.Before(b.PeriodStart)
 	})
 	return out, nil
+}
+
+// seriesReport is a report on a recurring task, as its periods need it.
+type seriesReport struct {
+	day      Date
+	at       time.Time
+	progress int
+	result   string
+	diff     string
+	prop     string
+	evidence int
+	used     bool
+}
+
+// seriesReports lists the reports of the assignments, oldest first, by assignment.
+func (s *Store) seriesReports(ctx context.Context, ids []int64, loc *time.Location) (map[int64][]*seriesReport, error) {
+	out := map[int64][]*seriesReport{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 5000)]
+		ids = ids[len(chunk):]
+		rows, err := s.q(ctx).Raw(`SELECT r.assignment_id, r.created_at, r.progress, r.result, r.difficulties, r.proposals,
+			(SELECT COUNT(*) FROM evidences e WHERE e.report_id = r.id)
+			FROM reports r WHERE r.assignment_id IN ? ORDER BY r.assignment_id, r.created_at, r.id`, chunk).Rows()
+		if err != nil {
+			return nil, wrap("export periods", err)
+		}
+		for rows.Next() {
+			var id int64
+			r := &seriesReport{}
+			if err := rows.Scan(&id, &r.at, &r.progress, &r.result, &r.diff, &r.prop, &r.evidence); err != nil {
+				rows.Close()
+				return nil, wrap("export periods", err)
+			}
+			r.day = DateOf(r.at, loc)
+			out[id] = append(out[id], r)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, wrap("export periods", err)
+		}
+	}
+	return out, nil
+}
+
+// periodsOf turns a recurring assignment into a row per report period, from the one under way
+// when it was assigned to the one under way today (or the last, once the series is over).
+func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports []*seriesReport, current bool) []ExportRow {
+	c := string(base.Cadence)
+	end := base.Due.Time(time.UTC)
+	last := today.Time(time.UTC)
+	if last.After(end) {
+		last = end
+	}
+	ws := p.Windows(c, assigned.Time(time.UTC), p.Period(c, last).Cutoff)
+	if len(ws) == 0 {
+		return []ExportRow{base} // a series that ended before it was assigned
+	}
+	in := func(r *seriesReport, from, to time.Time) bool {
+		d := r.day.Time(time.UTC)
+		return !r.used && !d.Before(from) && !d.After(to)
+	}
+	rows := make([]ExportRow, 0, len(ws))
+	for i, w := range ws {
+		if w.Cutoff.After(end) {
+			w.Cutoff = end
+		}
+		r := base
+		r.PeriodStart, r.Due = DateOf(w.Start, time.UTC), DateOf(w.Cutoff, time.UTC)
+		r.Progress, r.ReportAt, r.Result, r.Difficulties, r.Proposals, r.Evidence = 0, nil, "", "", "", 0
+		var got *seriesReport
+		for _, rep := range reports {
+			if in(rep, w.Start, w.Cutoff) {
+				got, r.Status = rep, StatusDoneOnTime
+				break
+			}
+		}
+		if got == nil && i+1 < len(ws) {
+			next := ws[i+1]
+			for _, rep := range reports {
+				if in(rep, next.Start, next.Cutoff) {
+					got, r.Status = rep, StatusDoneLate
+					break
+				}
+			}
+		}
+		switch {
+		case got != nil:
+			got.used = true
+			at := got.at
+			r.Progress, r.ReportAt, r.Result, r.Difficulties, r.Proposals, r.Evidence = got.progress, &at, got.result, got.diff, got.prop, got.evidence
+		case today.After(r.Due):
+			r.Status = StatusOverdue
+		default:
+			r.Status = StatusInProgress
+		}
+		rows = append(rows, r)
+	}
+	if current && len(rows) > 1 {
+		if prev := rows[len(rows)-2]; prev.Status == StatusOverdue && !today.After(rows[len(rows)-1].Due) {
+			return []ExportRow{prev}
+		}
+		return rows[len(rows)-1:]
+	}
+	return rows
 }
 
 // Issue is a report that raised difficulties or proposals.
 type Issue struct {
 	ReportID                int64
-	SchoolID                int64
+	SchoolID, TaskID        int64
 	School, Member, Task    string
 	Seq                     int
 	Difficulties, Proposals string
@@ -159,7 +323,7 @@ func (s *Store) IssuesSince(ctx context.Context, schools []int64, since time.Tim
 	if len(schools) == 0 {
 		return nil, nil
 	}
-	rows, err := s.q(ctx).Raw(`SELECT r.id, a.unit_id, u.name, m.first_name, m.last_name, t.title, a.seq, r.difficulties, r.proposals, r.created_at
+	rows, err := s.q(ctx).Raw(`SELECT r.id, a.unit_id, a.task_id, u.name, m.first_name, m.last_name, t.title, a.seq, r.difficulties, r.proposals, r.created_at
 		FROM reports r JOIN assignments a ON a.id = r.assignment_id JOIN tasks t ON t.id = a.task_id
 		JOIN units u ON u.id = a.unit_id JOIN members m ON m.id = r.member_id
 		WHERE a.unit_id IN ? AND r.created_at >= ? AND (r.difficulties <> '' OR r.proposals <> '')
@@ -172,7 +336,7 @@ func (s *Store) IssuesSince(ctx context.Context, schools []int64, since time.Tim
 	for rows.Next() {
 		var i Issue
 		var first, last string
-		if err := rows.Scan(&i.ReportID, &i.SchoolID, &i.School, &first, &last, &i.Task, &i.Seq, &i.Difficulties, &i.Proposals, &i.At); err != nil {
+		if err := rows.Scan(&i.ReportID, &i.SchoolID, &i.TaskID, &i.School, &first, &last, &i.Task, &i.Seq, &i.Difficulties, &i.Proposals, &i.At); err != nil {
 			return nil, wrap("issues since", err)
 		}
 		i.Member = strings.TrimSpace(first + " " + last)
@@ -183,7 +347,7 @@ func (s *Store) IssuesSince(ctx context.Context, schools []int64, since time.Tim
 
 // WaitingExtension is an extension request no supervisor has answered yet.
 type WaitingExtension struct {
-	ID                  int64
+	ID, TaskID          int64
 	School, Task        string
 	Seq                 int
 	OldDue, ProposedDue Date
@@ -195,7 +359,7 @@ func (s *Store) WaitingExtensions(ctx context.Context, schools []int64) ([]Waiti
 		return nil, nil
 	}
 	var out []WaitingExtension
-	err := s.q(ctx).Raw(`SELECT x.id, u.name AS school, t.title AS task, a.seq, x.old_due, x.proposed_due
+	err := s.q(ctx).Raw(`SELECT x.id, a.task_id, u.name AS school, t.title AS task, a.seq, x.old_due, x.proposed_due
 		FROM extension_requests x JOIN assignments a ON a.id = x.assignment_id JOIN tasks t ON t.id = a.task_id
 		JOIN units u ON u.id = a.unit_id
 		WHERE x.status = ? AND a.unit_id IN ? ORDER BY x.created_at, x.id`, ExtensionPending, schools).Scan(&out).Error
@@ -224,4 +388,13 @@ func (s *Store) LastDigest(ctx context.Context, memberID, unitID int64) (time.Ti
 		return time.Time{}, wrap("last digest", err)
 	}
 	return *m.SentAt, nil
+}
+
+// TasksUnder lists the tasks assigned to a school beneath the unit, newest first.
+func (s *Store) TasksUnder(ctx context.Context, unitID int64) ([]Task, error) {
+	var ts []Task
+	err := s.q(ctx).Raw(subtreeCTE+` SELECT t.* FROM tasks t WHERE t.id IN
+		(SELECT a.task_id FROM assignments a WHERE a.unit_id IN (SELECT id FROM sub))
+		ORDER BY t.id DESC`, []int64{unitID}).Scan(&ts).Error
+	return ts, wrap("tasks under", err)
 }

@@ -16,6 +16,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0001_foundation", Migrate: migrateFoundation},
 	{ID: "0002_directives", Migrate: migrateDirectives},
 	{ID: "0003_reminders", Migrate: migrateReminders},
+	{ID: "0004_supervision", Migrate: migrateSupervision},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock meanwhile, so two
@@ -406,6 +407,39 @@ func migrateReminders(tx *gorm.DB) error {
 	// One request waiting per assignment, even when two arrive at once (same SQL on both).
 	if err := tx.Exec(`CREATE UNIQUE INDEX ux_extensions_pending ON extension_requests (assignment_id) WHERE status = 'pending'`).Error; err != nil {
 		return fmt.Errorf("index pending extensions: %w", err)
+	}
+	return nil
+}
+
+// The tables and columns as migration 0004 created them.
+type (
+	m4Answer struct {
+		ID        int64    `gorm:"primaryKey"`
+		ReportID  int64    `gorm:"not null;index:ix_answers_report"`
+		Report    m1Report `gorm:"constraint:OnDelete:CASCADE"`
+		MemberID  int64    `gorm:"not null"`
+		Member    m1Member `gorm:"constraint:OnDelete:CASCADE"`
+		Text      string   `gorm:"type:text;not null"`
+		CreatedAt time.Time
+	}
+	m4GroupChat struct {
+		LateNames bool `gorm:"not null;default:false"`
+	}
+)
+
+func (m4Answer) TableName() string    { return "answers" }
+func (m4GroupChat) TableName() string { return "group_chats" }
+
+func migrateSupervision(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m4Answer{}); err != nil {
+		return fmt.Errorf("create answers: %w", err)
+	}
+	if err := tx.Migrator().AddColumn(&m4GroupChat{}, "LateNames"); err != nil {
+		return fmt.Errorf("add group_chats.late_names: %w", err)
+	}
+	// The digest looks up the reports of a week.
+	if err := tx.Exec(`CREATE INDEX ix_reports_created ON reports (created_at)`).Error; err != nil {
+		return fmt.Errorf("index reports.created_at: %w", err)
 	}
 	return nil
 }

@@ -217,6 +217,7 @@ type GroupChat struct {
 	UnitID    *int64 `gorm:"index:ix_group_chats_unit"`
 	LinkedBy  *int64
 	LinkedAt  *time.Time
+	LateNames bool `gorm:"not null;default:false"` // the weekly summary names the late schools
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Unit      *Unit
@@ -258,6 +259,9 @@ const (
 	KindExtensionAsk      = "extension.ask"      // to a supervisor: a head asks for more time
 	KindExtensionDecided  = "extension.decided"  // to the head: the answer
 	KindDigest            = "digest"             // to a supervisor: the weekly digest of a unit (RefID)
+	KindDigestChart       = "digest.chart"       // to a supervisor: the digest's chart, right after it (RefID the unit)
+	KindReportAnswer      = "report.answer"      // to a head: a supervisor answered a report (RefID the answer)
+	KindGroupSummary      = "group.summary"      // to a group: the weekly counts of its unit (RefID the unit)
 )
 
 // Reminder is one task in one reminder to one member: which rule of the ladder, for which day.
@@ -384,8 +388,21 @@ type Report struct {
 	CreatedAt    time.Time
 	EditedAt     *time.Time
 	Evidence     []Evidence
+	Answers      []Answer
 	Member       Member
 	Assignment   Assignment
+}
+
+// Answer is a supervisor's answer to a report's difficulties or proposals, kept with the report
+// and sent to the school.
+type Answer struct {
+	ID        int64  `gorm:"primaryKey"`
+	ReportID  int64  `gorm:"not null;index:ix_answers_report"`
+	MemberID  int64  `gorm:"not null"`
+	Text      string `gorm:"type:text;not null"`
+	CreatedAt time.Time
+	Member    Member
+	Report    *Report
 }
 
 // Where a report came from.

@@ -100,7 +100,8 @@ func (s *Store) ReportByID(ctx context.Context, id int64) (Report, error) {
 
 func (s *Store) withReportDetails(q *gorm.DB) *gorm.DB {
 	return q.Preload("Member").Preload("Assignment").Preload("Assignment.Task").Preload("Assignment.Unit").
-		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("id") })
+		Preload("Evidence", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("Answers", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).Preload("Answers.Member")
 }
 
 // LastReportBy returns the member's most recent report.

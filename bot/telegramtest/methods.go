@@ -119,6 +119,8 @@ func (s *Server) call(method string, p map[string]string, files map[string]Uploa
 			s.queue = nil
 		}
 		return true, nil
+	case "getChatMember":
+		return s.chatMember(p)
 	case "getWebhookInfo":
 		return models.WebhookInfo{URL: s.webhookURL, PendingUpdateCount: len(s.queue)}, nil
 	}
@@ -668,4 +670,21 @@ func (s *Server) takeUpdates(offset int64, limit int) []json.RawMessage {
 	clear(s.queue[len(kept):])
 	s.queue = kept
 	return out
+}
+
+// chatMember answers getChatMember: the status SetChatMemberStatus gave, "member" otherwise.
+func (s *Server) chatMember(p map[string]string) (any, *apiError) {
+	chatID, err1 := strconv.ParseInt(p["chat_id"], 10, 64)
+	userID, err2 := strconv.ParseInt(p["user_id"], 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, badRequest("chat not found")
+	}
+	if _, ok := s.chats[chatID]; !ok {
+		return nil, badRequest("chat not found")
+	}
+	status := s.statuses[[2]int64{chatID, userID}]
+	if status == "" {
+		status = "member"
+	}
+	return map[string]any{"status": status, "user": map[string]any{"id": userID, "is_bot": false, "first_name": "?"}}, nil
 }

@@ -397,6 +397,14 @@ func (s *Server) Block(userID int64) {
 	s.blocked[userID] = true
 }
 
+// SetChatMemberStatus sets what getChatMember answers for a user in a chat: "creator",
+// "administrator", "member", "restricted", "left" or "kicked" ("member" when never set).
+func (s *Server) SetChatMemberStatus(chatID, userID int64, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statuses[[2]int64{chatID, userID}] = status
+}
+
 // Unblock undoes Block.
 func (s *Server) Unblock(userID int64) {
 	s.mu.Lock()

@@ -38,6 +38,7 @@ type state struct {
 
 	failures []*failureRule
 	blocked  map[int64]bool
+	statuses map[[2]int64]string            // chat and user: "creator", "administrator", … (getChatMember)
 	commands map[string][]models.BotCommand // scope type + "/" + language code
 
 	webhookURL, webhookSecret string
@@ -83,6 +84,7 @@ func newState() state {
 		callbacks:      map[string]bool{},
 		answers:        map[string]CallbackAnswer{},
 		blocked:        map[int64]bool{},
+		statuses:       map[[2]int64]string{},
 		commands:       map[string][]models.BotCommand{},
 	}
 }
