@@ -37,6 +37,9 @@ var en = catalog{
 	HelpSupervisor: "<b>How to use the bot</b>\n" +
 		"/tasks (/nhiemvu) — how the schools you oversee stand on their tasks\n" +
 		"/history (/lichsu) — the schools' latest reports\n" +
+		"/digest (/tonghop) — where things stand by unit and by task, with a chart; press «Answer» to answer a school's difficulties or proposals\n" +
+		"/export (/xuat) — the table of the schools' tasks as an Excel file (/export csv for CSV)\n" +
+		"/latenames (/tenquahan) — (group admins, in the group) whether the weekly summary names the late schools\n" +
 		"/settings (/caidat) — notification time, quiet hours\n" +
 		"/failures (/tinloi) — (admins) messages that could not be sent\n" +
 		"/language (/ngonngu) — change language\n" +

@@ -37,6 +37,9 @@ var vi = catalog{
 	HelpSupervisor: "<b>Hướng dẫn sử dụng</b>\n" +
 		"/nhiemvu — tình hình thực hiện nhiệm vụ của các trường thuộc phạm vi phụ trách\n" +
 		"/lichsu — các báo cáo mới nhất của các trường\n" +
+		"/tonghop — tổng hợp tình hình theo đơn vị, theo nhiệm vụ, kèm biểu đồ; bấm «Trả lời» để trả lời khó khăn, đề xuất của trường\n" +
+		"/xuat — tải bảng tình hình thực hiện (Excel; /xuat csv cho tệp CSV)\n" +
+		"/tenquahan — (quản trị viên nhóm, gõ trong nhóm) bản tóm tắt hằng tuần có nêu tên trường quá hạn hay không\n" +
 		"/caidat — giờ nhận thông báo, giờ yên lặng\n" +
 		"/tinloi — (quản trị viên) các tin nhắn gửi không thành công\n" +
 		"/ngonngu — đổi ngôn ngữ\n" +

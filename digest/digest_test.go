@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +113,50 @@ func TestDigestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "xa_b_vi.html", empty.HTML(digest.VI, hcm))
+}
+
+// The chart's counts per unit beneath, the schools with overdue tasks for the groups, and a
+// digest narrowed to one task.
+func TestDigestByUnitAndTask(t *testing.T) {
+	st, u, _ := province(t)
+	at := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	so, err := digest.Compute(ctx, st, digest.Query{Unit: u["SO"], Since: at.AddDate(0, 0, -7), At: at, Loc: hcm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, b := range so.Directives {
+		for _, tk := range b.Tasks {
+			total += tk.Schools
+		}
+	}
+	sum := 0
+	for _, n := range so.Totals() {
+		sum += n
+	}
+	if len(so.ByUnit) == 0 || so.ByUnit[0].Name != "UBND xã An Phú" || sum != total {
+		t.Fatalf("by unit %+v, totals %v, rows %d", so.ByUnit, so.Totals(), total)
+	}
+	if len(so.Overdue) == 0 {
+		t.Fatal("no school with an overdue task")
+	}
+	for _, name := range so.Overdue {
+		if !strings.Contains(name, "Trường") {
+			t.Fatalf("overdue %q is not a school", name)
+		}
+	}
+	first := so.Directives[0].Tasks[0]
+	one, err := digest.Compute(ctx, st, digest.Query{Unit: u["SO"], TaskID: first.ID, Since: at.AddDate(0, 0, -7), At: at, Loc: hcm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Tasks() != 1 || one.Task != first.Title || !strings.Contains(one.HTML(digest.VI, hcm), "Riêng nhiệm vụ: "+first.Title) {
+		t.Fatalf("narrowed: %d tasks, %q", one.Tasks(), one.Task)
+	}
+	for _, i := range one.Issues {
+		if i.TaskID != first.ID {
+			t.Fatalf("an issue of another task: %+v", i)
+		}
+	}
 }
