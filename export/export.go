@@ -144,13 +144,13 @@ func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) e
 	if err := f.SetSheetName("Sheet1", l.Details); err != nil {
 		return err
 	}
-	if err := writeDetails(f, l.Details, rows, l, loc, styles); err != nil {
+	if err := writeDetails(f, l.Details, "Rows", rows, l, loc, styles); err != nil {
 		return err
 	}
 	if err := writeSummary(f, rows, l, percent, styles); err != nil {
 		return err
 	}
-	for _, st := range statuses {
+	for i, st := range statuses {
 		var in []storage.ExportRow
 		for _, r := range rows {
 			if r.Status == st {
@@ -160,7 +160,7 @@ func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) e
 		if _, err := f.NewSheet(l.Statuses[st]); err != nil {
 			return err
 		}
-		if err := writeDetails(f, l.Statuses[st], in, l, loc, styles); err != nil {
+		if err := writeDetails(f, l.Statuses[st], fmt.Sprintf("Rows%d", i+1), in, l, loc, styles); err != nil {
 			return err
 		}
 	}
@@ -177,46 +177,51 @@ func cell(col, row int) string {
 	return name
 }
 
-// writeDetails writes one row per school and task, with the header frozen and filtered.
-func writeDetails(f *excelize.File, sheet string, rows []storage.ExportRow, l Labels, loc *time.Location, s sheetStyles) error {
-	if err := f.SetSheetRow(sheet, "A1", &l.Columns); err != nil {
-		return err
-	}
-	last := cell(len(l.Columns), 1)
-	if err := f.SetCellStyle(sheet, "A1", last, s.bold); err != nil {
+// writeDetails writes one row per school and task (and period), with the header frozen and
+// filtered. It streams the rows to the file, so that a province's export stays quick and small.
+func writeDetails(f *excelize.File, sheet, table string, rows []storage.ExportRow, l Labels, loc *time.Location, s sheetStyles) error {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
 		return err
 	}
 	for i, wd := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, col, col, wd); err != nil {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return err
 		}
 	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 3, YSplit: 1, TopLeftCell: "D2", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	header := make([]any, len(l.Columns))
+	for i, c := range l.Columns {
+		header[i] = excelize.Cell{StyleID: s.bold, Value: c}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	values := make([]any, len(l.Columns))
 	for i, r := range rows {
-		n := i + 2
-		values := []any{strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level], r.Seq, r.Title,
-			r.Citation, r.Directive, r.Due.Time(time.UTC), l.Statuses[r.Status], r.Progress, nil,
-			r.Result, r.Difficulties, r.Proposals, r.Evidence, period(r)}
+		var stamp any
 		if r.ReportAt != nil {
 			local := r.ReportAt.In(loc)
 			// Excel has no time zones: the wall time in the installation's zone.
-			values[11] = time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), local.Second(), 0, time.UTC)
+			stamp = excelize.Cell{StyleID: s.stamp, Value: time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), local.Second(), 0, time.UTC)}
 		}
-		if err := f.SetSheetRow(sheet, cell(1, n), &values); err != nil {
+		values = append(values[:0], strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level], r.Seq,
+			excelize.Cell{StyleID: s.wrap, Value: r.Title}, r.Citation, r.Directive, excelize.Cell{StyleID: s.date, Value: r.Due.Time(time.UTC)},
+			l.Statuses[r.Status], r.Progress, stamp, excelize.Cell{StyleID: s.wrap, Value: r.Result},
+			excelize.Cell{StyleID: s.wrap, Value: r.Difficulties}, excelize.Cell{StyleID: s.wrap, Value: r.Proposals}, r.Evidence, period(r))
+		if err := sw.SetRow(cell(1, i+2), values); err != nil {
 			return err
 		}
-		for _, c := range []struct {
-			col, style int
-		}{{9, s.date}, {12, s.stamp}, {6, s.wrap}, {13, s.wrap}, {14, s.wrap}, {15, s.wrap}} {
-			if err := f.SetCellStyle(sheet, cell(c.col, n), cell(c.col, n), c.style); err != nil {
-				return err
-			}
-		}
 	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 3, YSplit: 1, TopLeftCell: "D2", ActivePane: "bottomRight"}); err != nil {
+	// A table gives the header its filter buttons without reading the streamed sheet back.
+	noStripes := false
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + cell(len(l.Columns), max(2, len(rows)+1)), Name: table,
+		ShowRowStripes: &noStripes}); err != nil {
 		return err
 	}
-	return f.AutoFilter(sheet, "A1:"+cell(len(l.Columns), max(2, len(rows)+1)), nil)
+	return sw.Flush()
 }
 
 // writeSummary counts, per task, the schools in each status.

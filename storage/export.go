@@ -43,6 +43,8 @@ type ExportQuery struct {
 	Periods calendar.Periods // the report windows of recurring tasks; calendar.DefaultPeriods when zero
 	// Current keeps, of a recurring task, the one period that matters now: the last one ended
 	// when it is overdue, else the period under way. Otherwise every period so far is a row.
+	// Current rows carry only the statuses and the latest report's time (no report text, no
+	// evidence count): what a digest needs, read quickly.
 	Current bool
 }
 
@@ -88,15 +90,26 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		where += " AND a.task_id = ?"
 		args = append(args, taskID)
 	}
-	rows, err := s.q(ctx).Raw(`SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
+	query := `SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
 		t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, ''),
-		r.created_at, COALESCE(r.result, ''), COALESCE(r.difficulties, ''), COALESCE(r.proposals, ''),
-		(SELECT COUNT(*) FROM evidences e JOIN reports rr ON rr.id = e.report_id WHERE rr.assignment_id = a.id)
+		r.created_at, COALESCE(r.result, ''), COALESCE(r.difficulties, ''), COALESCE(r.proposals, ''), COALESCE(ev.n, 0)
 		FROM assignments a
 		JOIN tasks t ON t.id = a.task_id
 		LEFT JOIN directives d ON d.id = t.directive_id
 		LEFT JOIN reports r ON r.id = a.last_report_id
-		WHERE `+where, args...).Rows()
+		LEFT JOIN (SELECT rr.assignment_id, COUNT(*) AS n FROM evidences e JOIN reports rr ON rr.id = e.report_id
+			GROUP BY rr.assignment_id) ev ON ev.assignment_id = a.id
+		WHERE `
+	if q.Current {
+		query = `SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
+		t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, ''),
+		a.last_report_at, '', '', '', 0
+		FROM assignments a
+		JOIN tasks t ON t.id = a.task_id
+		LEFT JOIN directives d ON d.id = t.directive_id
+		WHERE `
+	}
+	rows, err := s.q(ctx).Raw(query+where, args...).Rows()
 	if err != nil {
 		return nil, wrap("export", err)
 	}
@@ -168,11 +181,21 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		for i, r := range recurring {
 			ids[i] = r.id
 		}
-		reports, err := s.seriesReports(ctx, ids, loc)
+		var since time.Time // the digest needs the periods before and under way alone
+		if q.Current {
+			since = q.Periods.Previous(calendar.Weekly, q.Periods.Period(calendar.Weekly, today.Time(time.UTC))).Start
+			for _, c := range []string{calendar.Monthly, calendar.Semester} {
+				if st := q.Periods.Previous(c, q.Periods.Period(c, today.Time(time.UTC))).Start; st.Before(since) {
+					since = st
+				}
+			}
+			since = since.AddDate(0, 0, -1) // a day's margin for the time zone
+		}
+		reports, err := s.seriesReports(ctx, ids, since, q.Current, loc)
 		if err != nil {
 			return nil, err
 		}
-		var periodRows []ExportRow
+		periodRows := make([]ExportRow, 0, 4*len(recurring))
 		for _, r := range recurring {
 			base := out[r.row]
 			out[r.row].TaskID = -1 // replaced by its periods
@@ -186,9 +209,14 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		}
 		out = append(kept, periodRows...)
 	}
+	// By unit path (each school's path joined once), school, task number, period.
+	keys := make(map[int64]string, len(paths))
+	for id, p := range paths {
+		keys[id] = strings.Join(p.names, "\x00")
+	}
 	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if pa, pb := strings.Join(a.Path, "\x00"), strings.Join(b.Path, "\x00"); pa != pb {
+		a, b := &out[i], &out[j]
+		if pa, pb := keys[a.SchoolID], keys[b.SchoolID]; pa != pb {
 			return pa < pb
 		}
 		if a.SchoolName != b.SchoolName {
@@ -211,18 +239,24 @@ type seriesReport struct {
 	diff     string
 	prop     string
 	evidence int
-	used     bool
 }
 
 // seriesReports lists the reports of the assignments, oldest first, by assignment.
-func (s *Store) seriesReports(ctx context.Context, ids []int64, loc *time.Location) (map[int64][]*seriesReport, error) {
+// With brief, only their times and progress.
+func (s *Store) seriesReports(ctx context.Context, ids []int64, since time.Time, brief bool, loc *time.Location) (map[int64][]*seriesReport, error) {
 	out := map[int64][]*seriesReport{}
+	query := `SELECT r.assignment_id, r.created_at, r.progress, r.result, r.difficulties, r.proposals, COALESCE(ev.n, 0)
+			FROM reports r LEFT JOIN (SELECT report_id, COUNT(*) AS n FROM evidences GROUP BY report_id) ev ON ev.report_id = r.id
+			WHERE r.assignment_id IN ? AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+	if brief {
+		// ix_reports_assignment_created: the last few weeks of each series, not the school year.
+		query = `SELECT r.assignment_id, r.created_at, r.progress, '', '', '', 0
+			FROM reports r WHERE r.assignment_id IN ? AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+	}
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 5000)]
 		ids = ids[len(chunk):]
-		rows, err := s.q(ctx).Raw(`SELECT r.assignment_id, r.created_at, r.progress, r.result, r.difficulties, r.proposals,
-			(SELECT COUNT(*) FROM evidences e WHERE e.report_id = r.id)
-			FROM reports r WHERE r.assignment_id IN ? ORDER BY r.assignment_id, r.created_at, r.id`, chunk).Rows()
+		rows, err := s.q(ctx).Raw(query, chunk, since).Rows()
 		if err != nil {
 			return nil, wrap("export periods", err)
 		}
@@ -246,7 +280,11 @@ func (s *Store) seriesReports(ctx context.Context, ids []int64, loc *time.Locati
 }
 
 // periodsOf turns a recurring assignment into a row per report period, from the one under way
-// when it was assigned to the one under way today (or the last, once the series is over).
+// when it was assigned to the one under way today (or the last, once the series is over). A
+// period with a report is done on time; one without is done late when the next period has two
+// reports (one for itself, one making up), else overdue once it ended. The rule looks at two
+// periods only, so a school that missed one week and then reports weekly is late for that week
+// alone.
 func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports []*seriesReport, current bool) []ExportRow {
 	c := string(base.Cadence)
 	end := base.Due.Time(time.UTC)
@@ -258,43 +296,45 @@ func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports
 	if len(ws) == 0 {
 		return []ExportRow{base} // a series that ended before it was assigned
 	}
-	in := func(r *seriesReport, from, to time.Time) bool {
-		d := r.day.Time(time.UTC)
-		return !r.used && !d.Before(from) && !d.After(to)
+	if current && len(ws) > 2 {
+		ws = ws[len(ws)-2:]
+	}
+	for i := range ws {
+		if ws[i].Cutoff.After(end) {
+			ws[i].Cutoff = end
+		}
+	}
+	// The reports of each period, in order.
+	in := make([][]*seriesReport, len(ws))
+	k := 0
+	for _, rep := range reports {
+		d := rep.day.Time(time.UTC)
+		for k < len(ws) && d.After(ws[k].Cutoff) {
+			k++
+		}
+		if k < len(ws) && !d.Before(ws[k].Start) {
+			in[k] = append(in[k], rep)
+		}
 	}
 	rows := make([]ExportRow, 0, len(ws))
 	for i, w := range ws {
-		if w.Cutoff.After(end) {
-			w.Cutoff = end
-		}
 		r := base
 		r.PeriodStart, r.Due = DateOf(w.Start, time.UTC), DateOf(w.Cutoff, time.UTC)
 		r.Progress, r.ReportAt, r.Result, r.Difficulties, r.Proposals, r.Evidence = 0, nil, "", "", "", 0
 		var got *seriesReport
-		for _, rep := range reports {
-			if in(rep, w.Start, w.Cutoff) {
-				got, r.Status = rep, StatusDoneOnTime
-				break
-			}
-		}
-		if got == nil && i+1 < len(ws) {
-			next := ws[i+1]
-			for _, rep := range reports {
-				if in(rep, next.Start, next.Cutoff) {
-					got, r.Status = rep, StatusDoneLate
-					break
-				}
-			}
-		}
 		switch {
-		case got != nil:
-			got.used = true
-			at := got.at
-			r.Progress, r.ReportAt, r.Result, r.Difficulties, r.Proposals, r.Evidence = got.progress, &at, got.result, got.diff, got.prop, got.evidence
+		case len(in[i]) > 0:
+			got, r.Status = in[i][len(in[i])-1], StatusDoneOnTime // the period's latest
+		case i+1 < len(in) && len(in[i+1]) >= 2:
+			got, r.Status = in[i+1][0], StatusDoneLate // the first after it
 		case today.After(r.Due):
 			r.Status = StatusOverdue
 		default:
 			r.Status = StatusInProgress
+		}
+		if got != nil {
+			at := got.at
+			r.Progress, r.ReportAt, r.Result, r.Difficulties, r.Proposals, r.Evidence = got.progress, &at, got.result, got.diff, got.prop, got.evidence
 		}
 		rows = append(rows, r)
 	}
@@ -318,7 +358,8 @@ type Issue struct {
 }
 
 // IssuesSince lists the reports of the schools made from since on that raised difficulties or
-// proposals, oldest first.
+// proposals, oldest first. (The unary plus keeps SQLite from starting with the schools, which
+// for a province means every report ever made, instead of the week's reports by date.)
 func (s *Store) IssuesSince(ctx context.Context, schools []int64, since time.Time) ([]Issue, error) {
 	if len(schools) == 0 {
 		return nil, nil
@@ -326,7 +367,7 @@ func (s *Store) IssuesSince(ctx context.Context, schools []int64, since time.Tim
 	rows, err := s.q(ctx).Raw(`SELECT r.id, a.unit_id, a.task_id, u.name, m.first_name, m.last_name, t.title, a.seq, r.difficulties, r.proposals, r.created_at
 		FROM reports r JOIN assignments a ON a.id = r.assignment_id JOIN tasks t ON t.id = a.task_id
 		JOIN units u ON u.id = a.unit_id JOIN members m ON m.id = r.member_id
-		WHERE a.unit_id IN ? AND r.created_at >= ? AND (r.difficulties <> '' OR r.proposals <> '')
+		WHERE +a.unit_id IN ? AND r.created_at >= ? AND (r.difficulties <> '' OR r.proposals <> '')
 		ORDER BY r.created_at, r.id`, schools, since.UTC()).Rows()
 	if err != nil {
 		return nil, wrap("issues since", err)

@@ -11,9 +11,9 @@ import (
 )
 
 // A weekly task gives a row per week since it was assigned, each with its own status: on time
-// when the school reported in the week, late when the first report of the next week made up for
-// it, overdue when neither, in progress for the week under way. The digest's one row is the week
-// that matters now.
+// when the school reported in the week, late when the next week has a second report to make up
+// for it, overdue when neither, in progress for the week under way. The digest's one row is the
+// week that matters now.
 func TestExportRowsPeriods(t *testing.T) {
 	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	clock := storagetest.NewClock(time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)) // Monday 2 November, 09:00
@@ -36,7 +36,7 @@ func TestExportRowsPeriods(t *testing.T) {
 		}
 		// Weeks end on Fridays: 6, 13, 20, 27 November.
 		report(5, "tuần 1")  // week 1, on time
-		report(16, "tuần 2") // week 3's report makes up for week 2: late
+		report(16, "tuần 2") // week 3 has two reports: one makes up for week 2, late
 		report(18, "tuần 3") // week 3, on time
 		// week 4 (to 27/11) has none; today is 30 November, in week 5.
 		today := storage.Date{Year: 2026, Month: 11, Day: 30}
@@ -63,11 +63,22 @@ func TestExportRowsPeriods(t *testing.T) {
 		if err != nil || len(cur) != 1 || cur[0].Status != storage.StatusOverdue || cur[0].Due.Format() != "27/11/2026" {
 			t.Fatalf("current: %+v %v", cur, err)
 		}
-		// Once week 4 is made up, the week under way is the one that counts.
+		// One report in week 5 is week 5's: week 4 stays missed. A second one makes it up, and the
+		// week under way is then the one that counts.
+		report(30, "tuần 5")
+		cur, err = st.ExportRows(ctx, storage.ExportQuery{Under: []int64{u["XA_A"].ID}, Today: today, Loc: hcm, Current: true})
+		if err != nil || len(cur) != 1 || cur[0].Status != storage.StatusOverdue {
+			t.Fatalf("current after one report: %+v %v", cur, err)
+		}
 		report(30, "bù tuần 4")
 		cur, err = st.ExportRows(ctx, storage.ExportQuery{Under: []int64{u["XA_A"].ID}, Today: today, Loc: hcm, Current: true})
-		if err != nil || len(cur) != 1 || cur[0].Status != storage.StatusInProgress || cur[0].Due.Format() != "04/12/2026" {
+		if err != nil || len(cur) != 1 || cur[0].Status != storage.StatusDoneOnTime || cur[0].Due.Format() != "04/12/2026" {
 			t.Fatalf("current after the make-up: %+v %v", cur, err)
+		}
+		// After weeks of one report each, one missed week stays the only late one.
+		all, err := st.ExportRows(ctx, storage.ExportQuery{Under: []int64{u["XA_A"].ID}, Today: today, Loc: hcm})
+		if err != nil || len(all) != 5 || all[3].Status != storage.StatusDoneLate || all[4].Status != storage.StatusDoneOnTime {
+			t.Fatalf("after the make-up: %+v %v", all, err)
 		}
 	})
 }

@@ -437,9 +437,12 @@ func migrateSupervision(tx *gorm.DB) error {
 	if err := tx.Migrator().AddColumn(&m4GroupChat{}, "LateNames"); err != nil {
 		return fmt.Errorf("add group_chats.late_names: %w", err)
 	}
-	// The digest looks up the reports of a week.
+	// The digest looks up the reports of a week, and the last weeks of each recurring task.
 	if err := tx.Exec(`CREATE INDEX ix_reports_created ON reports (created_at)`).Error; err != nil {
 		return fmt.Errorf("index reports.created_at: %w", err)
+	}
+	if err := tx.Exec(`CREATE INDEX ix_reports_assignment_created ON reports (assignment_id, created_at)`).Error; err != nil {
+		return fmt.Errorf("index reports.assignment_id, created_at: %w", err)
 	}
 	return nil
 }

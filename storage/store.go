@@ -121,6 +121,7 @@ func sqliteDSN(dsn string) string {
 		{"_busy_timeout", "10000"},
 		{"_txlock", "immediate"},
 		{"_synchronous", "NORMAL"},
+		{"_cache_size", "-32768"}, // 32 MB of pages per connection: a province reads its reports from memory
 	}
 	for _, kv := range defaults {
 		if q.Get(kv[0]) == "" {
