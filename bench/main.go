@@ -3,7 +3,9 @@
 //   - reports handled per second: 1,000 one-line reports from 200 heads, through the fake Bot API
 //     server, with a SQLite file database, and the CPU time they cost;
 //   - in the same run, a bare go-telegram/bot echo bot on the same fake server, for comparison;
-//   - the resident memory of an idle "nhacviec serve".
+//   - the resident memory of an idle "nhacviec serve";
+//   - with -province, a province of 1,200 schools and a school year of reports: every
+//     supervisor's digest and the province's export, with their peak memory (province.go).
 //
 // Run it with: go run ./bench   (see BENCHMARKS.md for the figures).
 package main
@@ -43,10 +45,16 @@ func main() {
 	fakeMode := flag.Bool("fake", false, "internal: run the fake Bot API server for the parent")
 	send := flag.Int("send", 0, "only measure the outbox sender: this many messages against a rate-limited fake server")
 	limit := flag.Float64("limit", 1000, "with -send: the fake server's limit, messages per second")
+	province := flag.Bool("province", false, "only measure a province of 1,200 schools: every supervisor's digest and the export")
+	provinceMeasure := flag.String("province-measure", "", "internal: measure the digests and exports of this database for the parent")
 	flag.Parse()
 	profile = *cpuProfile
 	if *fakeMode {
 		runFake()
+		return
+	}
+	if *provinceMeasure != "" {
+		runProvinceMeasure(*provinceMeasure)
 		return
 	}
 
@@ -54,6 +62,10 @@ func main() {
 	dir, err := os.MkdirTemp("", "nhacviec-bench")
 	check(err)
 	defer os.RemoveAll(dir)
+	if *province {
+		benchProvince(ctx, dir)
+		return
+	}
 	if *send > 0 {
 		fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 		r, n429, wall := benchSend(ctx, dir, *send, *limit)
