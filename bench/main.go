@@ -46,7 +46,8 @@ func main() {
 	send := flag.Int("send", 0, "only measure the outbox sender: this many messages against a rate-limited fake server")
 	limit := flag.Float64("limit", 1000, "with -send: the fake server's limit, messages per second")
 	province := flag.Bool("province", false, "only measure a province of 1,200 schools: every supervisor's digest and the export")
-	provinceMeasure := flag.String("province-measure", "", "internal: measure the digests and exports of this database for the parent")
+	provinceMeasure := flag.String("province-measure", "", "measure the digests and exports of this province database (as -province does after seeding; prints JSON)")
+	keep := flag.Bool("keep", false, "keep the working directory (the province database, for -province-measure) and print its path")
 	flag.Parse()
 	profile = *cpuProfile
 	if *fakeMode {
@@ -61,7 +62,11 @@ func main() {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "nhacviec-bench")
 	check(err)
-	defer os.RemoveAll(dir)
+	if *keep {
+		defer fmt.Printf("kept %s\n", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
 	if *province {
 		benchProvince(ctx, dir)
 		return

@@ -5,6 +5,8 @@
 package export
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -114,10 +116,20 @@ func CSV(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) er
 // widths of the detail columns, in characters.
 var widths = []float64{34, 12, 34, 12, 7, 48, 12, 22, 12, 24, 11, 17, 48, 36, 36, 12, 20}
 
-// XLSX writes the rows as a workbook: the details, a summary per task, and a sheet per status.
+// XLSX writes the rows as a workbook: the details, a summary per task, and a sheet for each status
+// still to follow up (overdue, in progress).
 func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	// Deflate at its fastest: a province's sheet is 150 MB of XML, and the default level spends
+	// seconds on a few percent of size.
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
 	if err != nil {
@@ -150,7 +162,9 @@ func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) e
 	if err := writeSummary(f, rows, l, percent, styles); err != nil {
 		return err
 	}
-	for i, st := range statuses {
+	// A sheet for each status that needs following up; the done rows stay in the details, where
+	// the header's filter finds them (at the end of a year they are most of a province's rows).
+	for i, st := range []storage.Status{storage.StatusOverdue, storage.StatusInProgress} {
 		var in []storage.ExportRow
 		for _, r := range rows {
 			if r.Status == st {
@@ -164,11 +178,26 @@ func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) e
 			return err
 		}
 	}
-	f.SetActiveSheet(0)
 	return f.Write(w)
 }
 
 type sheetStyles struct{ bold, date, stamp, wrap int }
+
+// wrapped is a text cell that wraps; nil (no cell) when empty.
+func wrapped(text string, style int) any {
+	if text == "" {
+		return nil
+	}
+	return excelize.Cell{StyleID: style, Value: text}
+}
+
+// orNil is the text, or nil (no cell) when empty.
+func orNil(text string) any {
+	if text == "" {
+		return nil
+	}
+	return text
+}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -200,6 +229,7 @@ func writeDetails(f *excelize.File, sheet, table string, rows []storage.ExportRo
 		return err
 	}
 	values := make([]any, len(l.Columns))
+	paths := map[int64]string{} // each school's path, joined once
 	for i, r := range rows {
 		var stamp any
 		if r.ReportAt != nil {
@@ -207,10 +237,15 @@ func writeDetails(f *excelize.File, sheet, table string, rows []storage.ExportRo
 			// Excel has no time zones: the wall time in the installation's zone.
 			stamp = excelize.Cell{StyleID: s.stamp, Value: time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), local.Second(), 0, time.UTC)}
 		}
-		values = append(values[:0], strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level], r.Seq,
-			excelize.Cell{StyleID: s.wrap, Value: r.Title}, r.Citation, r.Directive, excelize.Cell{StyleID: s.date, Value: r.Due.Time(time.UTC)},
-			l.Statuses[r.Status], r.Progress, stamp, excelize.Cell{StyleID: s.wrap, Value: r.Result},
-			excelize.Cell{StyleID: s.wrap, Value: r.Difficulties}, excelize.Cell{StyleID: s.wrap, Value: r.Proposals}, r.Evidence, period(r))
+		p, ok := paths[r.SchoolID]
+		if !ok {
+			p = strings.Join(r.Path, " › ")
+			paths[r.SchoolID] = p
+		}
+		values = append(values[:0], p, r.SchoolCode, r.SchoolName, l.Levels[r.Level], r.Seq,
+			wrapped(r.Title, s.wrap), orNil(r.Citation), orNil(r.Directive), excelize.Cell{StyleID: s.date, Value: r.Due.Time(time.UTC)},
+			l.Statuses[r.Status], r.Progress, stamp, wrapped(r.Result, s.wrap),
+			wrapped(r.Difficulties, s.wrap), wrapped(r.Proposals, s.wrap), r.Evidence, orNil(period(r)))
 		if err := sw.SetRow(cell(1, i+2), values); err != nil {
 			return err
 		}

@@ -111,7 +111,7 @@ func TestXLSX(t *testing.T) {
 	}
 	defer f.Close()
 	sheets := strings.Join(f.GetSheetList(), "|")
-	if sheets != "Chi tiết|Tổng hợp|Quá hạn chưa hoàn thành|Đang thực hiện trong hạn|Hoàn thành quá hạn|Hoàn thành đúng hạn" {
+	if sheets != "Chi tiết|Tổng hợp|Quá hạn chưa hoàn thành|Đang thực hiện trong hạn" {
 		t.Fatalf("sheets: %s", sheets)
 	}
 	head, _ := f.GetRows("Chi tiết")

@@ -44,7 +44,7 @@ type ExportQuery struct {
 	// Current keeps, of a recurring task, the one period that matters now: the last one ended
 	// when it is overdue, else the period under way. Otherwise every period so far is a row.
 	// Current rows carry only the statuses and the latest report's time (no report text, no
-	// evidence count): what a digest needs, read quickly.
+	// evidence count), in no particular order: what a digest needs, read quickly.
 	Current bool
 }
 
@@ -58,27 +58,17 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 	if q.Periods.MonthlyDay == 0 {
 		q.Periods = calendar.DefaultPeriods
 	}
-	var units []Unit
-	if err := s.q(ctx).Select("id", "parent_id", "code", "name", "kind", "level").Find(&units).Error; err != nil {
-		return nil, wrap("export", err)
+	units, err := s.unitTree(ctx, under, all)
+	if err != nil {
+		return nil, err
 	}
 	byID := make(map[int64]Unit, len(units))
 	for _, u := range units {
-		byID[u.ID] = u
+		byID[u.ID] = u.Unit
 	}
 	var schools []int64
-	if all {
-		for _, u := range units {
-			if u.Kind == KindSchool {
-				schools = append(schools, u.ID)
-			}
-		}
-	} else {
-		us, err := s.SchoolsUnder(ctx, under, nil)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range us {
+	for _, u := range units {
+		if u.Kind == KindSchool && (all || u.inSubtree) {
 			schools = append(schools, u.ID)
 		}
 	}
@@ -90,24 +80,50 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		where += " AND a.task_id = ?"
 		args = append(args, taskID)
 	}
+	// The tasks' words once, not once per school: a province has 72,000 rows and 60 tasks.
+	type taskWords struct {
+		title, citation, directive string
+		cadence                    Cadence
+	}
+	words := map[int64]taskWords{}
+	trows, err := s.q(ctx).Raw(`SELECT t.id, t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, '')
+		FROM tasks t LEFT JOIN directives d ON d.id = t.directive_id
+		WHERE t.id IN (SELECT DISTINCT a.task_id FROM assignments a WHERE `+where+`)`, args...).Rows()
+	if err != nil {
+		return nil, wrap("export", err)
+	}
+	for trows.Next() {
+		var id int64
+		var w taskWords
+		var kind, number string
+		if err := trows.Scan(&id, &w.title, &w.citation, &w.cadence, &kind, &number); err != nil {
+			trows.Close()
+			return nil, wrap("export", err)
+		}
+		w.directive = strings.TrimSpace(kind + " " + number)
+		words[id] = w
+	}
+	err = trows.Err()
+	trows.Close()
+	if err != nil {
+		return nil, wrap("export", err)
+	}
 	query := `SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
-		t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, ''),
 		r.created_at, COALESCE(r.result, ''), COALESCE(r.difficulties, ''), COALESCE(r.proposals, ''), COALESCE(ev.n, 0)
 		FROM assignments a
-		JOIN tasks t ON t.id = a.task_id
-		LEFT JOIN directives d ON d.id = t.directive_id
 		LEFT JOIN reports r ON r.id = a.last_report_id
 		LEFT JOIN (SELECT rr.assignment_id, COUNT(*) AS n FROM evidences e JOIN reports rr ON rr.id = e.report_id
 			GROUP BY rr.assignment_id) ev ON ev.assignment_id = a.id
 		WHERE `
 	if q.Current {
 		query = `SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
-		t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, ''),
 		a.last_report_at, '', '', '', 0
 		FROM assignments a
-		JOIN tasks t ON t.id = a.task_id
-		LEFT JOIN directives d ON d.id = t.directive_id
 		WHERE `
+	}
+	var n int64 // rows to expect: growing a slice of 72,000 rows costs more than counting them
+	if err := s.q(ctx).Raw("SELECT COUNT(*) FROM assignments a WHERE "+where, args...).Scan(&n).Error; err != nil {
+		return nil, wrap("export", err)
 	}
 	rows, err := s.q(ctx).Raw(query+where, args...).Rows()
 	if err != nil {
@@ -134,7 +150,7 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		paths[id] = p
 		return p
 	}
-	var out []ExportRow
+	out := make([]ExportRow, 0, n)
 	type series struct {
 		row      int // index in out
 		id       int64
@@ -147,13 +163,13 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 			id, unitID          int64
 			assigned            time.Time
 			completed, reportAt sql.NullTime
-			kind, number        string
 		)
 		if err := rows.Scan(&id, &assigned, &unitID, &r.TaskID, &r.Seq, &r.Due, &r.Progress, &completed,
-			&r.Title, &r.Citation, &r.Cadence, &kind, &number,
 			&reportAt, &r.Result, &r.Difficulties, &r.Proposals, &r.Evidence); err != nil {
 			return nil, wrap("export", err)
 		}
+		w := words[r.TaskID]
+		r.Title, r.Citation, r.Cadence, r.Directive = w.title, w.citation, w.cadence, w.directive
 		u := byID[unitID]
 		p := path(unitID)
 		r.SchoolID, r.PathIDs, r.Path, r.SchoolCode, r.SchoolName, r.Level = unitID, p.ids, p.names, u.Code, u.Name, u.Level
@@ -166,7 +182,6 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 			t := reportAt.Time
 			r.ReportAt = &t
 		}
-		r.Directive = strings.TrimSpace(kind + " " + number)
 		if r.Cadence != "" && r.Cadence != CadenceOnce {
 			recurring = append(recurring, series{row: len(out), id: id, assigned: assigned})
 		}
@@ -183,9 +198,15 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		}
 		var since time.Time // the digest needs the periods before and under way alone
 		if q.Current {
-			since = q.Periods.Previous(calendar.Weekly, q.Periods.Period(calendar.Weekly, today.Time(time.UTC))).Start
-			for _, c := range []string{calendar.Monthly, calendar.Semester} {
-				if st := q.Periods.Previous(c, q.Periods.Period(c, today.Time(time.UTC))).Start; st.Before(since) {
+			since = today.Time(time.UTC)
+			seen := map[Cadence]bool{}
+			for _, r := range recurring {
+				c := out[r.row].Cadence
+				if seen[c] {
+					continue
+				}
+				seen[c] = true
+				if st := q.Periods.Previous(string(c), q.Periods.Period(string(c), today.Time(time.UTC))).Start; st.Before(since) {
 					since = st
 				}
 			}
@@ -195,19 +216,37 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		if err != nil {
 			return nil, err
 		}
-		periodRows := make([]ExportRow, 0, 4*len(recurring))
-		for _, r := range recurring {
-			base := out[r.row]
-			out[r.row].TaskID = -1 // replaced by its periods
-			periodRows = append(periodRows, periodsOf(base, DateOf(r.assigned, loc), today, q.Periods, reports[r.id], q.Current)...)
-		}
-		kept := out[:0]
-		for _, r := range out {
-			if r.TaskID != -1 {
-				kept = append(kept, r)
+		if q.Current {
+			// One row stands for each series: replaced where it is.
+			var scratch []ExportRow
+			for _, r := range recurring {
+				ws := seriesWindows(out[r.row], DateOf(r.assigned, loc), today, q.Periods, true)
+				scratch = periodsOf(scratch[:0], out[r.row], ws, today, reports[r.id], true)
+				out[r.row] = scratch[0]
 			}
+			return out, nil // a digest counts; it does not list
 		}
-		out = append(kept, periodRows...)
+		// Each series is replaced by its periods, written once into a slice of the right size.
+		wins := make([][]calendar.Period, len(recurring))
+		total := len(out)
+		for i, r := range recurring {
+			wins[i] = seriesWindows(out[r.row], DateOf(r.assigned, loc), today, q.Periods, false)
+			total += max(1, len(wins[i])) - 1
+		}
+		final := make([]ExportRow, 0, total)
+		next := 0 // the next recurring row
+		for i := range out {
+			if next < len(recurring) && recurring[next].row == i {
+				final = periodsOf(final, out[i], wins[next], today, reports[recurring[next].id], false)
+				next++
+				continue
+			}
+			final = append(final, out[i])
+		}
+		out = final
+	}
+	if q.Current {
+		return out, nil // a digest counts; it does not list
 	}
 	// By unit path (each school's path joined once), school, task number, period.
 	keys := make(map[int64]string, len(paths))
@@ -228,6 +267,57 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		return a.PeriodStart.Before(b.PeriodStart)
 	})
 	return out, nil
+}
+
+// treeUnit is a unit with whether it lies at or beneath the units asked about.
+type treeUnit struct {
+	Unit
+	inSubtree bool
+}
+
+// unitTree reads the units at and beneath under, and those above them (every unit when all):
+// their places in the tree and their names, scanned by hand, as a digest of a commune runs it a
+// hundred times on a Monday.
+func (s *Store) unitTree(ctx context.Context, under []int64, all bool) ([]treeUnit, error) {
+	query, args := `SELECT id, parent_id, code, name, kind, level, 1 FROM units`, []any(nil)
+	if !all {
+		if len(under) == 0 {
+			return nil, nil
+		}
+		query = `WITH RECURSIVE sub(id) AS (
+				SELECT id FROM units WHERE id IN ?
+				UNION
+				SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id
+			), up(id) AS (
+				SELECT parent_id FROM units WHERE id IN ? AND parent_id IS NOT NULL
+				UNION
+				SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL
+			)
+			SELECT id, parent_id, code, name, kind, level, CASE WHEN id IN (SELECT id FROM sub) THEN 1 ELSE 0 END
+			FROM units WHERE id IN (SELECT id FROM sub) OR id IN (SELECT id FROM up)`
+		args = []any{under, under}
+	}
+	rows, err := s.q(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, wrap("export", err)
+	}
+	defer rows.Close()
+	var out []treeUnit
+	for rows.Next() {
+		var u treeUnit
+		var parent sql.NullInt64
+		var in int
+		if err := rows.Scan(&u.ID, &parent, &u.Code, &u.Name, &u.Kind, &u.Level, &in); err != nil {
+			return nil, wrap("export", err)
+		}
+		if parent.Valid {
+			p := parent.Int64
+			u.ParentID = &p
+		}
+		u.inSubtree = in == 1
+		out = append(out, u)
+	}
+	return out, wrap("export", rows.Err())
 }
 
 // seriesReport is a report on a recurring task, as its periods need it.
@@ -279,13 +369,11 @@ func (s *Store) seriesReports(ctx context.Context, ids []int64, since time.Time,
 	return out, nil
 }
 
-// periodsOf turns a recurring assignment into a row per report period, from the one under way
-// when it was assigned to the one under way today (or the last, once the series is over). A
-// period with a report is done on time; one without is done late when the next period has two
-// reports (one for itself, one making up), else overdue once it ended. The rule looks at two
-// periods only, so a school that missed one week and then reports weekly is late for that week
-// alone.
-func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports []*seriesReport, current bool) []ExportRow {
+// seriesWindows are the report periods of a recurring assignment, from the one under way when it
+// was assigned to the one under way today (or the last, once the series is over), the last cut
+// off at the series' end; with current, the last two only. None for a series that ended before it
+// was assigned.
+func seriesWindows(base ExportRow, assigned, today Date, p calendar.Periods, current bool) []calendar.Period {
 	c := string(base.Cadence)
 	end := base.Due.Time(time.UTC)
 	last := today.Time(time.UTC)
@@ -293,9 +381,6 @@ func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports
 		last = end
 	}
 	ws := p.Windows(c, assigned.Time(time.UTC), p.Period(c, last).Cutoff)
-	if len(ws) == 0 {
-		return []ExportRow{base} // a series that ended before it was assigned
-	}
 	if current && len(ws) > 2 {
 		ws = ws[len(ws)-2:]
 	}
@@ -303,6 +388,18 @@ func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports
 		if ws[i].Cutoff.After(end) {
 			ws[i].Cutoff = end
 		}
+	}
+	return ws
+}
+
+// periodsOf appends to dst a row per period of a recurring assignment (with current, the one
+// that matters now). A period with a report is done on time; one without is done late when the
+// next period has two reports (one for itself, one making up), else overdue once it ended. The
+// rule looks at two periods only, so a school that missed one week and then reports weekly is
+// late for that week alone.
+func periodsOf(dst []ExportRow, base ExportRow, ws []calendar.Period, today Date, reports []*seriesReport, current bool) []ExportRow {
+	if len(ws) == 0 {
+		return append(dst, base) // a series that ended before it was assigned
 	}
 	// The reports of each period, in order.
 	in := make([][]*seriesReport, len(ws))
@@ -316,7 +413,7 @@ func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports
 			in[k] = append(in[k], rep)
 		}
 	}
-	rows := make([]ExportRow, 0, len(ws))
+	first := len(dst)
 	for i, w := range ws {
 		r := base
 		r.PeriodStart, r.Due = DateOf(w.Start, time.UTC), DateOf(w.Cutoff, time.UTC)
@@ -336,15 +433,16 @@ func periodsOf(base ExportRow, assigned, today Date, p calendar.Periods, reports
 			at := got.at
 			r.Progress, r.ReportAt, r.Result, r.Difficulties, r.Proposals, r.Evidence = got.progress, &at, got.result, got.diff, got.prop, got.evidence
 		}
-		rows = append(rows, r)
+		dst = append(dst, r)
 	}
-	if current && len(rows) > 1 {
-		if prev := rows[len(rows)-2]; prev.Status == StatusOverdue && !today.After(rows[len(rows)-1].Due) {
-			return []ExportRow{prev}
+	if current && len(dst)-first > 1 {
+		last := dst[len(dst)-1]
+		if prev := dst[len(dst)-2]; prev.Status == StatusOverdue && !today.After(last.Due) {
+			last = prev
 		}
-		return rows[len(rows)-1:]
+		return append(dst[:first], last)
 	}
-	return rows
+	return dst
 }
 
 // Issue is a report that raised difficulties or proposals.
