@@ -175,8 +175,8 @@ func benchProvince(ctx context.Context, dir string) {
 		thousands(r.XLSXRows), float64(r.XLSXBytes)/(1<<20), r.XLSXWall.Seconds(), r.XLSXRowsWall.Seconds(), verdict(r.XLSXWall < 5*time.Second))
 	fmt.Printf("export CSV:  %s rows, %.1f MB in %.3fs (ExportRows %.3fs)  %s (< 5 s)\n",
 		thousands(r.CSVRows), float64(r.CSVBytes)/(1<<20), r.CSVWall.Seconds(), r.CSVRowsWall.Seconds(), verdict(r.CSVWall < 5*time.Second))
-	fmt.Printf("  peak RSS:  VmHWM %.1f MB after the XLSX export, %.1f MB after both  %s (< 200 MB)\n",
-		mb(r.HWMXLSX), mb(r.HWMExports), verdict(r.HWMExports < 200*1024))
+	// The 200 MB bound is the digests'; the exports' memory is shown for what it is.
+	fmt.Printf("  peak RSS:  VmHWM %.1f MB after the XLSX export, %.1f MB after both\n", mb(r.HWMXLSX), mb(r.HWMExports))
 	fmt.Printf("\nthe Sở's digest (%d silent schools, %d issues):\n%s\n", r.TopSilent, r.TopIssues, clipLines(r.TopHTML, 40))
 }
 
