@@ -108,6 +108,48 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 	if err != nil {
 		return nil, wrap("export", err)
 	}
+	// The recurring tasks' reports are read alongside the assignments (on a connection of their
+	// own, outside a transaction): for a province they take as long again.
+	var seriesTasks []int64
+	since := today.Time(time.UTC) // the digest needs the periods before and under way alone
+	for id, w := range words {
+		if w.cadence == "" || w.cadence == CadenceOnce {
+			continue
+		}
+		seriesTasks = append(seriesTasks, id)
+		c := string(w.cadence)
+		if st := q.Periods.Previous(c, q.Periods.Period(c, today.Time(time.UTC))).Start; st.Before(since) {
+			since = st
+		}
+	}
+	since = since.AddDate(0, 0, -1) // a day's margin for the time zone
+	if !q.Current {
+		since = time.Time{}
+	}
+	type seriesResult struct {
+		reports map[int64][]*seriesReport
+		err     error
+	}
+	seriesDone := make(chan seriesResult, 1)
+	readSeries := func() {
+		if len(seriesTasks) == 0 {
+			seriesDone <- seriesResult{}
+			return
+		}
+		r, err := s.seriesReports(ctx, where, args, seriesTasks, since, q.Current, loc)
+		seriesDone <- seriesResult{r, err}
+	}
+	if s.inTx {
+		readSeries()
+	} else {
+		go readSeries()
+	}
+	received := false
+	defer func() {
+		if !received {
+			<-seriesDone // not needed after all, or an early return: the reader finishes first
+		}
+	}()
 	query := `SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
 		r.created_at, COALESCE(r.result, ''), COALESCE(r.difficulties, ''), COALESCE(r.proposals, ''), COALESCE(ev.n, 0)
 		FROM assignments a
@@ -192,30 +234,12 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 	}
 	rows.Close()
 	if len(recurring) > 0 {
-		ids := make([]int64, len(recurring))
-		for i, r := range recurring {
-			ids[i] = r.id
+		got := <-seriesDone
+		received = true
+		if got.err != nil {
+			return nil, got.err
 		}
-		var since time.Time // the digest needs the periods before and under way alone
-		if q.Current {
-			since = today.Time(time.UTC)
-			seen := map[Cadence]bool{}
-			for _, r := range recurring {
-				c := out[r.row].Cadence
-				if seen[c] {
-					continue
-				}
-				seen[c] = true
-				if st := q.Periods.Previous(string(c), q.Periods.Period(string(c), today.Time(time.UTC))).Start; st.Before(since) {
-					since = st
-				}
-			}
-			since = since.AddDate(0, 0, -1) // a day's margin for the time zone
-		}
-		reports, err := s.seriesReports(ctx, ids, since, q.Current, loc)
-		if err != nil {
-			return nil, err
-		}
+		reports := got.reports
 		if q.Current {
 			// One row stands for each series: replaced where it is.
 			var scratch []ExportRow
@@ -331,40 +355,37 @@ type seriesReport struct {
 	evidence int
 }
 
-// seriesReports lists the reports of the assignments, oldest first, by assignment.
+// seriesReports lists the reports made from since on of the assignments that where and args
+// select, of the given (recurring) tasks, oldest first, by assignment.
 // With brief, only their times and progress.
-func (s *Store) seriesReports(ctx context.Context, ids []int64, since time.Time, brief bool, loc *time.Location) (map[int64][]*seriesReport, error) {
+func (s *Store) seriesReports(ctx context.Context, where string, args []any, tasks []int64, since time.Time, brief bool, loc *time.Location) (map[int64][]*seriesReport, error) {
 	out := map[int64][]*seriesReport{}
+	// The assignments the export reads (where, args) of the recurring tasks.
+	series := `r.assignment_id IN (SELECT a.id FROM assignments a WHERE ` + where + ` AND a.task_id IN ?)`
 	query := `SELECT r.assignment_id, r.created_at, r.progress, r.result, r.difficulties, r.proposals, COALESCE(ev.n, 0)
 			FROM reports r LEFT JOIN (SELECT report_id, COUNT(*) AS n FROM evidences GROUP BY report_id) ev ON ev.report_id = r.id
-			WHERE r.assignment_id IN ? AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+			WHERE ` + series + ` AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
 	if brief {
 		// ix_reports_assignment_created: the last few weeks of each series, not the school year.
 		query = `SELECT r.assignment_id, r.created_at, r.progress, '', '', '', 0
-			FROM reports r WHERE r.assignment_id IN ? AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+			FROM reports r WHERE ` + series + ` AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
 	}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 5000)]
-		ids = ids[len(chunk):]
-		rows, err := s.q(ctx).Raw(query, chunk, since).Rows()
-		if err != nil {
+	rows, err := s.q(ctx).Raw(query, append(append(append([]any(nil), args...), tasks), since)...).Rows()
+	if err != nil {
+		return nil, wrap("export periods", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		r := &seriesReport{}
+		if err := rows.Scan(&id, &r.at, &r.progress, &r.result, &r.diff, &r.prop, &r.evidence); err != nil {
 			return nil, wrap("export periods", err)
 		}
-		for rows.Next() {
-			var id int64
-			r := &seriesReport{}
-			if err := rows.Scan(&id, &r.at, &r.progress, &r.result, &r.diff, &r.prop, &r.evidence); err != nil {
-				rows.Close()
-				return nil, wrap("export periods", err)
-			}
-			r.day = DateOf(r.at, loc)
-			out[id] = append(out[id], r)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, wrap("export periods", err)
-		}
+		r.day = DateOf(r.at, loc)
+		out[id] = append(out[id], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("export periods", err)
 	}
 	return out, nil
 }
