@@ -41,6 +41,7 @@ type Bot struct {
 	now      func() time.Time
 	loc      *time.Location
 	periods  calendar.Periods
+	maxSend  int // the largest file the bot may upload: Telegram's 50 MB (tests lower it)
 	username string
 	poll     time.Duration
 	disp     *dispatcher
@@ -85,6 +86,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		now:      o.Now,
 		loc:      o.Location,
 		periods:  o.Periods,
+		maxSend:  50 << 20,
 		username: strings.TrimPrefix(o.Username, "@"),
 		poll:     o.PollTimeout,
 	}

@@ -80,3 +80,17 @@ func TestDigestOnDemand(t *testing.T) {
 		"Chưa báo cáo từ ngày 16/11/2026", "Trường THCS An Phú")
 	lacks(t, d, "Bình Minh")
 }
+
+// A file over what Telegram takes from a bot is not sent; the officer is told what to do instead.
+func TestExportTooLarge(t *testing.T) {
+	h := newHarness(t)
+	officer := h.user("Trần Văn", "Bình")
+	h.join(officer, "XA_A", storage.RoleSupervisor)
+	h.task("Kiểm tra nội bộ", "2026-12-18", "TH_A", "THCS_A")
+	h.bot.maxSend = 100 // bytes
+	out := h.say(officer, "/xuat csv")
+	contains(t, out[len(out)-1], "vượt giới hạn", "nhacviec export --unit XA_A")
+	if n := len(h.srv.CallsTo("sendDocument")); n != 0 {
+		t.Fatalf("%d documents sent", n)
+	}
+}

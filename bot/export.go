@@ -59,6 +59,10 @@ func (t *turn) exportCommand(args string) error {
 				err = export.XLSX(&buf, rows, export.For(lang), b.loc)
 			}
 		}
+		if err == nil && buf.Len() > b.maxSend {
+			b.sendPlain(ctx, chatID, fmt.Sprintf(m.ExportTooLarge, buf.Len()>>20, b.maxSend>>20, esc(code)))
+			return
+		}
 		if err == nil {
 			caption := fmt.Sprintf(m.ExportCaption, esc(strings.Join(names, ", ")), today.Format(), len(rows))
 			err = b.sendFile(ctx, chatID, export.FileName(code, format, b.now().In(b.loc)), buf.Bytes(), caption)

@@ -108,6 +108,7 @@ type catalog struct {
 	GroupSummary, GroupSummaryLate, GroupSummaryMore, GroupSummaryFooter                      string
 	LateNamesUnlinked, LateNamesUsage, LateNamesStateOn, LateNamesStateOff                    string
 	LateNamesAdminsOnly, LateNamesOn, LateNamesOff, LateNamesInGroups                         string
+	ExportTooLarge                                                                            string
 }
 
 // catalogs by language code. Vietnamese is the default.

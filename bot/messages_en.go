@@ -354,4 +354,5 @@ var en = catalog{
 	LateNamesOn:          "✅ From this week, the group's summary names the schools with overdue tasks. Type /latenames off to stop.",
 	LateNamesOff:         "✅ The group's summary gives counts only, no school names. Type /latenames on to name them.",
 	LateNamesInGroups:    "/latenames works in a group linked to a unit, typed by an admin of the group.",
+	ExportTooLarge:       "The export is %d MB, over Telegram's %d MB per file, so the bot cannot send it. Try /export (the Excel file is smaller than the CSV), or ask an admin to run <code>nhacviec export --unit %s</code>.",
 }

@@ -354,4 +354,5 @@ var vi = catalog{
 	LateNamesOn:          "✅ Từ tuần này, bản tóm tắt của nhóm nêu tên các trường còn nhiệm vụ quá hạn. Gõ /tenquahan tat để tắt.",
 	LateNamesOff:         "✅ Bản tóm tắt của nhóm chỉ nêu số liệu, không nêu tên trường. Gõ /tenquahan bat để bật.",
 	LateNamesInGroups:    "Lệnh /tenquahan dùng trong nhóm đã liên kết với đơn vị, do quản trị viên nhóm gõ.",
+	ExportTooLarge:       "Tệp xuất nặng %d MB, vượt giới hạn %d MB mỗi tệp của Telegram nên bot không gửi được. Thầy/Cô thử /xuat (tệp Excel gọn hơn tệp CSV), hoặc nhờ quản trị viên xuất bằng lệnh <code>nhacviec export --unit %s</code>.",
 }
