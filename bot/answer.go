@@ -127,6 +127,7 @@ func (t *turn) answerText(answerID int64) (string, *keyboard, error) {
 	if !t.canReport(r.Assignment) && r.MemberID != t.member.ID {
 		return "", nil, nil // no longer at the school
 	}
-	text := fmt.Sprintf(t.m.AnswerReceived, esc(a.Member.Name())) + "\n\n" + t.reportQuote(r) + "\n\n💬 " + esc(a.Text)
+	text := fmt.Sprintf(t.m.AnswerReceived, esc(a.Member.Name())) + "\n\n" + t.reportQuote(r) + "\n\n💬 " + esc(a.Text) +
+		"\n\n" + t.m.AnswerReplyHint
 	return text, rows([]button{btn(t.m.BtnOpenTask, "t", "v", r.AssignmentID)}), nil
 }

@@ -175,3 +175,11 @@ func TestSplitNotes(t *testing.T) {
 		}
 	}
 }
+
+// A report typed without a task number splits its notes too.
+func TestReportLineNotesWithoutNumber(t *testing.T) {
+	got, problem := parseReportLine("Đã xong 2 lớp\nKhó khăn: mạng yếu\nĐề xuất: thêm máy")
+	if problem != "" || got.seq != 0 || got.text != "Đã xong 2 lớp" || got.difficulties != "mạng yếu" || got.proposals != "thêm máy" {
+		t.Fatalf("%+v %q", got, problem)
+	}
+}

@@ -89,7 +89,7 @@ func TestExportTooLarge(t *testing.T) {
 	h.task("Kiểm tra nội bộ", "2026-12-18", "TH_A", "THCS_A")
 	h.bot.maxSend = 100 // bytes
 	out := h.say(officer, "/xuat csv")
-	contains(t, out[len(out)-1], "vượt giới hạn", "nhacviec export --unit XA_A")
+	contains(t, out[len(out)-1], "vượt giới hạn", "nhacviec export --unit MÃ_ĐƠN_VỊ -o tep.xlsx")
 	if n := len(h.srv.CallsTo("sendDocument")); n != 0 {
 		t.Fatalf("%d documents sent", n)
 	}

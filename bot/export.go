@@ -60,7 +60,7 @@ func (t *turn) exportCommand(args string) error {
 			}
 		}
 		if err == nil && buf.Len() > b.maxSend {
-			b.sendPlain(ctx, chatID, fmt.Sprintf(m.ExportTooLarge, buf.Len()>>20, b.maxSend>>20, esc(code)))
+			b.sendPlain(ctx, chatID, fmt.Sprintf(m.ExportTooLarge, buf.Len()>>20, b.maxSend>>20))
 			return
 		}
 		if err == nil {

@@ -104,7 +104,7 @@ type catalog struct {
 	BtnAnswer, BtnDigestUnits, BtnDigestTasks, BtnDigestWhole, DigestPickUnit, DigestPickTask string
 	DigestNoUnits, DigestNoTasks, ChartTitle, ChartCaption                                    string
 	AnswerAsk, AnswerAskHint, AnswerSent, AnswerTextOnly, AnswerGone, AnswerCancelled         string
-	AnswerStillOpen, AnswerReceived, HistoryAnswer                                            string
+	AnswerStillOpen, AnswerReceived, HistoryAnswer, AnswerReplyHint                           string
 	GroupSummary, GroupSummaryLate, GroupSummaryMore, GroupSummaryFooter                      string
 	LateNamesUnlinked, LateNamesUsage, LateNamesStateOn, LateNamesStateOff                    string
 	LateNamesAdminsOnly, LateNamesOn, LateNamesOff, LateNamesInGroups                         string

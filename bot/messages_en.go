@@ -354,5 +354,6 @@ var en = catalog{
 	LateNamesOn:          "✅ From this week, the group's summary names the schools with overdue tasks. Type /latenames off to stop.",
 	LateNamesOff:         "✅ The group's summary gives counts only, no school names. Type /latenames on to name them.",
 	LateNamesInGroups:    "/latenames works in a group linked to a unit, typed by an admin of the group.",
-	ExportTooLarge:       "The export is %d MB, over Telegram's %d MB per file, so the bot cannot send it. Try /export (the Excel file is smaller than the CSV), or ask an admin to run <code>nhacviec export --unit %s</code>.",
+	ExportTooLarge:       "The export is %d MB, over Telegram's %d MB per file, so the bot cannot send it. The Excel file (/export) is usually much smaller than the CSV; if it is still too large, an admin can export one unit at a time on the server: <code>nhacviec export --unit CODE -o file.xlsx</code>.",
+	AnswerReplyHint:      "<i>Replying to this message reports on the task again, e.g.: 80% Fixed.</i>",
 }

@@ -354,5 +354,6 @@ var vi = catalog{
 	LateNamesOn:          "✅ Từ tuần này, bản tóm tắt của nhóm nêu tên các trường còn nhiệm vụ quá hạn. Gõ /tenquahan tat để tắt.",
 	LateNamesOff:         "✅ Bản tóm tắt của nhóm chỉ nêu số liệu, không nêu tên trường. Gõ /tenquahan bat để bật.",
 	LateNamesInGroups:    "Lệnh /tenquahan dùng trong nhóm đã liên kết với đơn vị, do quản trị viên nhóm gõ.",
-	ExportTooLarge:       "Tệp xuất nặng %d MB, vượt giới hạn %d MB mỗi tệp của Telegram nên bot không gửi được. Thầy/Cô thử /xuat (tệp Excel gọn hơn tệp CSV), hoặc nhờ quản trị viên xuất bằng lệnh <code>nhacviec export --unit %s</code>.",
+	ExportTooLarge:       "Tệp xuất nặng %d MB, vượt giới hạn %d MB mỗi tệp của Telegram nên bot không gửi được. Tệp Excel (/xuat) thường nhỏ hơn tệp CSV nhiều; nếu vẫn quá lớn, quản trị viên có thể xuất từng đơn vị trên máy chủ: <code>nhacviec export --unit MÃ_ĐƠN_VỊ -o tep.xlsx</code>.",
+	AnswerReplyHint:      "<i>Trả lời (reply) tin nhắn này là gửi báo cáo tiếp về nhiệm vụ, ví dụ: 80% Đã khắc phục.</i>",
 }

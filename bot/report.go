@@ -121,6 +121,13 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 		}
 		return nil
 	}
+	if tooLong := t.checkLengths(line.text, line.difficulties, line.proposals); tooLong != "" {
+		t.send(tooLong, nil)
+		if len(ev) > 0 {
+			return t.startReport(reportDraft{Evidence: ev}, msg) // the files wait for the rest
+		}
+		return nil
+	}
 	d := reportDraft{Evidence: ev, Progress: line.progress, Result: line.text, Difficulties: optional(line.difficulties), Proposals: optional(line.proposals)}
 	if line.seq == 0 {
 		return t.startReport(d, msg)
@@ -137,10 +144,6 @@ func (t *turn) reportCommand(args string, msg *models.Message) error {
 	}
 	d.AssignmentID = a.ID
 	if line.progress != nil && line.text != "" {
-		if msg := t.checkLengths(line.text, line.difficulties, line.proposals); msg != "" {
-			t.send(msg, nil)
-			return nil
-		}
 		return t.submitReport(a, storage.NewReport{
 			AssignmentID: a.ID, MemberID: t.member.ID, Progress: *line.progress, Result: line.text,
 			Difficulties: line.difficulties, Proposals: line.proposals,
@@ -212,7 +215,7 @@ func parseReportLine(s string) (reportLine, string) {
 		if tok != "" && isDigits(strings.TrimSuffix(tok, "%")) {
 			return r, "badNumber"
 		}
-		r.text = rest
+		r.text, r.difficulties, r.proposals = splitNotes(rest)
 		return r, ""
 	}
 	r.seq, rest = seq, after
@@ -855,7 +858,8 @@ func (t *turn) offerTextAsReport(text string) error {
 		t.send(m, nil)
 		return nil
 	}
-	d := reportDraft{Result: strings.TrimSpace(text)}
+	result, difficulties, proposals := splitNotes(strings.TrimSpace(text))
+	d := reportDraft{Result: result, Difficulties: optional(difficulties), Proposals: optional(proposals)}
 	if line, problem := parseReportLine(text); problem == "" && line.seq != 0 && line.progress != nil {
 		// "3 80% Đã tập huấn…" typed without the command. Without a percentage a leading
 		// number is part of the text ("45 giáo viên đã…").

@@ -84,9 +84,10 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 	type taskWords struct {
 		title, citation, directive string
 		cadence                    Cadence
+		due                        Date // a recurring task's end
 	}
 	words := map[int64]taskWords{}
-	trows, err := s.q(ctx).Raw(`SELECT t.id, t.title, t.citation, t.cadence, COALESCE(d.kind, ''), COALESCE(d.number, '')
+	trows, err := s.q(ctx).Raw(`SELECT t.id, t.title, t.citation, t.cadence, t.due, COALESCE(d.kind, ''), COALESCE(d.number, '')
 		FROM tasks t LEFT JOIN directives d ON d.id = t.directive_id
 		WHERE t.id IN (SELECT DISTINCT a.task_id FROM assignments a WHERE `+where+`)`, args...).Rows()
 	if err != nil {
@@ -96,7 +97,7 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		var id int64
 		var w taskWords
 		var kind, number string
-		if err := trows.Scan(&id, &w.title, &w.citation, &w.cadence, &kind, &number); err != nil {
+		if err := trows.Scan(&id, &w.title, &w.citation, &w.cadence, &w.due, &kind, &number); err != nil {
 			trows.Close()
 			return nil, wrap("export", err)
 		}
@@ -117,8 +118,11 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 			continue
 		}
 		seriesTasks = append(seriesTasks, id)
-		c := string(w.cadence)
-		if st := q.Periods.Previous(c, q.Periods.Period(c, today.Time(time.UTC))).Start; st.Before(since) {
+		c, ref := string(w.cadence), today.Time(time.UTC)
+		if end := w.due.Time(time.UTC); end.Before(ref) {
+			ref = end // a series over: its last periods are the ones a digest looks at
+		}
+		if st := q.Periods.Previous(c, q.Periods.Period(c, ref)).Start; st.Before(since) {
 			since = st
 		}
 	}
@@ -405,12 +409,16 @@ func seriesWindows(base ExportRow, assigned, today Date, p calendar.Periods, cur
 	if current && len(ws) > 2 {
 		ws = ws[len(ws)-2:]
 	}
-	for i := range ws {
-		if ws[i].Cutoff.After(end) {
-			ws[i].Cutoff = end
+	kept := ws[:0]
+	for _, w := range ws {
+		if w.Cutoff.After(end) {
+			w.Cutoff = end
+		}
+		if !w.Cutoff.Before(assigned.Time(time.UTC)) { // a period cut off before the school had the task is not its
+			kept = append(kept, w)
 		}
 	}
-	return ws
+	return kept
 }
 
 // periodsOf appends to dst a row per period of a recurring assignment (with current, the one
@@ -456,11 +464,14 @@ func periodsOf(dst []ExportRow, base ExportRow, ws []calendar.Period, today Date
 		}
 		dst = append(dst, r)
 	}
-	if current && len(dst)-first > 1 {
+	if current {
 		last := dst[len(dst)-1]
-		if prev := dst[len(dst)-2]; prev.Status == StatusOverdue && !today.After(last.Due) {
-			last = prev
+		if len(dst)-first > 1 {
+			if prev := dst[len(dst)-2]; prev.Status == StatusOverdue && !today.After(last.Due) {
+				last = prev
+			}
 		}
+		last.ReportAt = base.ReportAt // when the school last reported at all, for "silent"
 		return append(dst[:first], last)
 	}
 	return dst

@@ -80,5 +80,28 @@ func TestExportRowsPeriods(t *testing.T) {
 		if err != nil || len(all) != 5 || all[3].Status != storage.StatusDoneLate || all[4].Status != storage.StatusDoneOnTime {
 			t.Fatalf("after the make-up: %+v %v", all, err)
 		}
+		// The digest's row keeps when the school last reported at all, for "silent".
+		if cur[0].ReportAt == nil || !cur[0].ReportAt.Equal(clock.Now().Truncate(time.Microsecond)) {
+			t.Fatalf("current row's latest report: %v", cur[0].ReportAt)
+		}
+
+		// A series over: its last period counts, with the reports it had, weeks later.
+		clock.Set(time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC))
+		_, short, err := st.CreateTask(ctx, storage.NewTask{Title: "Báo cáo tháng 11", Due: storage.Date{Year: 2026, Month: 11, Day: 20},
+			Cadence: storage.CadenceWeekly}, []int64{u["TH_A"].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, day := range []int{5, 12, 19} {
+			clock.Set(time.Date(2026, 11, day, 3, 0, 0, 0, time.UTC))
+			if _, err := st.CreateReport(ctx, storage.NewReport{AssignmentID: short[0].ID, MemberID: lan.ID, Progress: 50, Source: storage.SourceLine}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		late := storage.Date{Year: 2026, Month: 12, Day: 15}
+		cur, err = st.ExportRows(ctx, storage.ExportQuery{Under: []int64{u["XA_A"].ID}, TaskID: short[0].TaskID, Today: late, Loc: hcm, Current: true})
+		if err != nil || len(cur) != 1 || cur[0].Status != storage.StatusDoneOnTime || cur[0].Due.Format() != "20/11/2026" {
+			t.Fatalf("a series over, in a digest: %+v %v", cur, err)
+		}
 	})
 }
