@@ -159,19 +159,22 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		FROM assignments a
 		LEFT JOIN reports r ON r.id = a.last_report_id
 		LEFT JOIN (SELECT rr.assignment_id, COUNT(*) AS n FROM evidences e JOIN reports rr ON rr.id = e.report_id
+			WHERE rr.assignment_id IN (SELECT a.id FROM assignments a WHERE ` + where + `)
 			GROUP BY rr.assignment_id) ev ON ev.assignment_id = a.id
 		WHERE `
+	queryArgs := append(append([]any(nil), args...), args...) // the evidence count's, then the rows'
 	if q.Current {
 		query = `SELECT a.id, a.created_at, a.unit_id, a.task_id, a.seq, a.due, a.progress, a.completed_at,
 		a.last_report_at, '', '', '', 0
 		FROM assignments a
 		WHERE `
+		queryArgs = args
 	}
 	var n int64 // rows to expect: growing a slice of 72,000 rows costs more than counting them
 	if err := s.q(ctx).Raw("SELECT COUNT(*) FROM assignments a WHERE "+where, args...).Scan(&n).Error; err != nil {
 		return nil, wrap("export", err)
 	}
-	rows, err := s.q(ctx).Raw(query+where, args...).Rows()
+	rows, err := s.q(ctx).Raw(query+where, queryArgs...).Rows()
 	if err != nil {
 		return nil, wrap("export", err)
 	}
@@ -365,16 +368,21 @@ type seriesReport struct {
 func (s *Store) seriesReports(ctx context.Context, where string, args []any, tasks []int64, since time.Time, brief bool, loc *time.Location) (map[int64][]*seriesReport, error) {
 	out := map[int64][]*seriesReport{}
 	// The assignments the export reads (where, args) of the recurring tasks.
-	series := `r.assignment_id IN (SELECT a.id FROM assignments a WHERE ` + where + ` AND a.task_id IN ?)`
+	series := `IN (SELECT a.id FROM assignments a WHERE ` + where + ` AND a.task_id IN ?)`
+	seriesArgs := append(append([]any(nil), args...), tasks)
+	// The evidence counted for those reports only: a commune's export must not count the province's.
 	query := `SELECT r.assignment_id, r.created_at, r.progress, r.result, r.difficulties, r.proposals, COALESCE(ev.n, 0)
-			FROM reports r LEFT JOIN (SELECT report_id, COUNT(*) AS n FROM evidences GROUP BY report_id) ev ON ev.report_id = r.id
-			WHERE ` + series + ` AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+			FROM reports r LEFT JOIN (SELECT e.report_id, COUNT(*) AS n FROM evidences e JOIN reports r2 ON r2.id = e.report_id
+				WHERE r2.assignment_id ` + series + ` GROUP BY e.report_id) ev ON ev.report_id = r.id
+			WHERE r.assignment_id ` + series + ` AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+	queryArgs := append(append(append([]any(nil), seriesArgs...), seriesArgs...), since)
 	if brief {
 		// ix_reports_assignment_created: the last few weeks of each series, not the school year.
 		query = `SELECT r.assignment_id, r.created_at, r.progress, '', '', '', 0
-			FROM reports r WHERE ` + series + ` AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+			FROM reports r WHERE r.assignment_id ` + series + ` AND r.created_at >= ? ORDER BY r.assignment_id, r.created_at, r.id`
+		queryArgs = append(seriesArgs, since)
 	}
-	rows, err := s.q(ctx).Raw(query, append(append(append([]any(nil), args...), tasks), since)...).Rows()
+	rows, err := s.q(ctx).Raw(query, queryArgs...).Rows()
 	if err != nil {
 		return nil, wrap("export periods", err)
 	}
