@@ -31,6 +31,7 @@ type cliText struct {
 	LeaseHeld, LeaseWaiting                                                string
 	ExportUsage, BadFormat, CannotWrite, Exported, DigestUsage             string
 	DigestsQueued                                                          string
+	BackupUsage, BackupPostgres, BackupExists, BackupFailed, BackedUp      string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -94,6 +95,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   outbox failed       các tin nhắn gửi không thành công và lý do
   export              xuất bảng trường × nhiệm vụ ra tệp .xlsx hoặc .csv
   digest              in bản tổng hợp tình hình của một đơn vị
+  backup -o TỆP       sao lưu cơ sở dữ liệu SQLite trong khi bot vẫn chạy
 
 Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 `,
@@ -190,6 +192,11 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	Exported:            "Đã xuất %d dòng (trường × nhiệm vụ) vào %s.",
 	DigestUsage:         "Cách dùng: nhacviec digest --unit MÃ [--at 2026-12-14T07:00]",
 	DigestsQueued:       "Tổng hợp tuần lúc %s: đã xếp %d tin nhắn.",
+	BackupUsage:         "Cách dùng: nhacviec backup -o TỆP   (sao lưu cơ sở dữ liệu SQLite trong khi bot vẫn chạy)",
+	BackupPostgres:      "Cơ sở dữ liệu PostgreSQL được sao lưu bằng công cụ của PostgreSQL, ví dụ:\n  pg_dump --format=custom --file=nhacviec.dump \"$NHACVIEC_DB\"\nvà phục hồi bằng pg_restore (xem README).",
+	BackupExists:        "Tệp %s đã có; bản sao lưu không ghi đè lên tệp nào. Hãy chọn tên khác.",
+	BackupFailed:        "Không sao lưu được: %v",
+	BackedUp:            "Đã sao lưu vào %s (%.1f MB) và kiểm tra toàn vẹn bản sao: tốt.",
 	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
 	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
@@ -232,6 +239,7 @@ Usage: nhacviec <command> [options]
   outbox failed       messages that could not be sent, and why
   export              write the school × task table to .xlsx or .csv
   digest              print a unit's digest
+  backup -o FILE      back up the SQLite database while the bot runs
 
 Options of a command: nhacviec <command> -h
 `,
@@ -328,6 +336,11 @@ Options of a command: nhacviec <command> -h
 	Exported:            "Exported %d rows (school × task) to %s.",
 	DigestUsage:         "Usage: nhacviec digest --unit CODE [--at 2026-12-14T07:00]",
 	DigestsQueued:       "Weekly digests at %s: %d messages queued.",
+	BackupUsage:         "Usage: nhacviec backup -o FILE   (a copy of the SQLite database, made while the bot runs)",
+	BackupPostgres:      "A PostgreSQL database is backed up with PostgreSQL's tools, for example:\n  pg_dump --format=custom --file=nhacviec.dump \"$NHACVIEC_DB\"\nand restored with pg_restore (see the README).",
+	BackupExists:        "%s already exists; a backup never overwrites a file. Choose another name.",
+	BackupFailed:        "The backup failed: %v",
+	BackedUp:            "Backed up to %s (%.1f MB); the copy passed its integrity check.",
 	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
 	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",

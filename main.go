@@ -60,6 +60,7 @@ var commands = []command{
 	{name: "outbox", flags: outboxFlags},
 	{name: "export", flags: exportFlags},
 	{name: "digest", flags: digestFlags},
+	{name: "backup", flags: backupFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.
