@@ -32,6 +32,8 @@ type cliText struct {
 	ExportUsage, BadFormat, CannotWrite, Exported, DigestUsage             string
 	DigestsQueued                                                          string
 	BackupUsage, BackupPostgres, BackupExists, BackupFailed, BackedUp      string
+	MemberUsage, NoMembers, MemberHeader, NoSuchMember, NotInUnit          string
+	AlreadyInUnit, MemberMoved, LastAdmin, MemberRemoved                   string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -96,6 +98,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   export              xuất bảng trường × nhiệm vụ ra tệp .xlsx hoặc .csv
   digest              in bản tổng hợp tình hình của một đơn vị
   backup -o TỆP       sao lưu cơ sở dữ liệu SQLite trong khi bot vẫn chạy
+  member …            list | move SỐ --from MÃ --to MÃ | remove SỐ: ai giữ vai trò gì ở đâu
 
 Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 `,
@@ -197,6 +200,15 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	BackupExists:        "Tệp %s đã có; bản sao lưu không ghi đè lên tệp nào. Hãy chọn tên khác.",
 	BackupFailed:        "Không sao lưu được: %v",
 	BackedUp:            "Đã sao lưu vào %s (%.1f MB) và kiểm tra toàn vẹn bản sao: tốt.",
+	MemberUsage:         "Cách dùng: nhacviec member list [--unit MÃ] | member move SỐ --from MÃ --to MÃ | member remove SỐ [--unit MÃ]\n(SỐ là cột ID của member list)",
+	NoMembers:           "Chưa có thành viên nào.",
+	MemberHeader:        "ID     Telegram     Đơn vị       Vai trò        Họ tên",
+	NoSuchMember:        "Không có thành viên số %d (xem nhacviec member list).",
+	NotInUnit:           "Thành viên số %d không thuộc đơn vị %s.",
+	AlreadyInUnit:       "Thành viên số %d đã thuộc đơn vị %s; không chuyển.",
+	MemberMoved:         "Đã chuyển %s (%s) từ %s sang %s.",
+	LastAdmin:           "Không xóa được: đây là quản trị viên cuối cùng. Hãy mời một quản trị viên khác trước (nhacviec invite create --role admin).",
+	MemberRemoved:       "Đã xóa thành viên số %d khỏi %d đơn vị; các nhiệm vụ đã giao cho người này trở về hiệu trưởng.",
 	DirectiveUsage:      "Cách dùng: nhacviec directive import TỆP [--json] [--assign MÃ[,MÃ] --due NGÀY [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q không phải once, weekly, monthly hoặc semester",
 	OnlyWithPublish:     "--assign, --due và --levels chỉ dùng cùng --publish",
@@ -240,6 +252,7 @@ Usage: nhacviec <command> [options]
   export              write the school × task table to .xlsx or .csv
   digest              print a unit's digest
   backup -o FILE      back up the SQLite database while the bot runs
+  member …            list | move ID --from CODE --to CODE | remove ID: who holds which role where
 
 Options of a command: nhacviec <command> -h
 `,
@@ -341,6 +354,15 @@ Options of a command: nhacviec <command> -h
 	BackupExists:        "%s already exists; a backup never overwrites a file. Choose another name.",
 	BackupFailed:        "The backup failed: %v",
 	BackedUp:            "Backed up to %s (%.1f MB); the copy passed its integrity check.",
+	MemberUsage:         "Usage: nhacviec member list [--unit CODE] | member move ID --from CODE --to CODE | member remove ID [--unit CODE]\n(ID is the first column of member list)",
+	NoMembers:           "No members yet.",
+	MemberHeader:        "ID     Telegram     Unit         Role           Name",
+	NoSuchMember:        "There is no member %d (see nhacviec member list).",
+	NotInUnit:           "Member %d is not in unit %s.",
+	AlreadyInUnit:       "Member %d is already in unit %s; nothing moved.",
+	MemberMoved:         "Moved %s (%s) from %s to %s.",
+	LastAdmin:           "Not removed: this is the last admin. Invite another admin first (nhacviec invite create --role admin).",
+	MemberRemoved:       "Removed member %d from %d unit(s); tasks handed to them went back to the head.",
 	DirectiveUsage:      "Usage: nhacviec directive import FILE [--json] [--assign CODE[,CODE] --due DATE [--levels …] [--cadence …] --publish]",
 	BadCadence:          "cadence: %q is not once, weekly, monthly or semester",
 	OnlyWithPublish:     "--assign, --due and --levels go with --publish only",

@@ -61,6 +61,7 @@ var commands = []command{
 	{name: "export", flags: exportFlags},
 	{name: "digest", flags: digestFlags},
 	{name: "backup", flags: backupFlags},
+	{name: "member", flags: memberFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.
