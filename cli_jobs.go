@@ -18,7 +18,7 @@ func (e *env) newScheduler(st *storage.Store, d scheduler.Deliverer, now func() 
 	return scheduler.New(scheduler.Options{
 		Store: st, Deliverer: d, Logger: e.log, Now: now, Location: e.cfg.Location,
 		KeepUpdates: e.cfg.KeepUpdates, Rates: e.cfg.Rates, ReminderSpec: e.cfg.ReminderSpec, DigestSpec: e.cfg.DigestSpec,
-		Ladder: e.cfg.Ladder, Periods: e.periods(), Holidays: e.cfg.Holidays, LeaseTTL: e.cfg.LeaseTTL,
+		Ladder: e.cfg.Ladder, Periods: e.periods(), Holidays: e.cfg.Holidays, LeaseTTL: e.cfg.LeaseTTL, Metrics: e.metrics,
 	})
 }
 
@@ -36,6 +36,7 @@ func (e *env) newBot(st *storage.Store) (*bot.Bot, error) {
 	return bot.New(e.ctx, bot.Options{
 		Token: e.cfg.Token, APIURL: e.cfg.APIURL, Username: e.cfg.BotUsername, Store: st, Logger: e.log,
 		Location: e.cfg.Location, Now: e.now, Workers: e.cfg.Workers, PollTimeout: e.cfg.PollTimeout, Periods: e.periods(),
+		Metrics: e.metrics,
 	})
 }
 

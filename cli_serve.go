@@ -1,7 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
+	"net"
+	"net/http"
+	"time"
+
+	"nhacviec/bot"
+	"nhacviec/observe"
+	"nhacviec/storage"
 )
 
 // serveFlags is "nhacviec serve": the bot with long polling, until SIGINT or SIGTERM.
@@ -15,9 +24,19 @@ func serveFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail(e.tx.DBError, err)
 		}
 		defer st.Close() // last: after the bot and the scheduler have stopped
+		if e.cfg.HealthAddr != "" {
+			e.metrics = observe.New()
+		}
 		b, err := e.newBot(st)
 		if err != nil {
 			return e.fail(e.tx.BotError, err)
+		}
+		if e.cfg.HealthAddr != "" {
+			stop, err := e.serveHealth(st, b)
+			if err != nil {
+				return e.fail(e.tx.BotError, err)
+			}
+			defer stop()
 		}
 		sch := e.newScheduler(st, b, e.now)
 		sch.Start()
@@ -50,3 +69,35 @@ func migrateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		return 0
 	}
 }
+
+// serveHealth serves /healthz and /metrics on the health address until stop is called.
+func (e *env) serveHealth(st *storage.Store, b *bot.Bot) (stop func(), err error) {
+	ln, err := net.Listen("tcp", e.cfg.HealthAddr)
+	if err != nil {
+		return nil, err
+	}
+	// A long poll answers at least every poll timeout; three of them without one is a problem.
+	stale := 3*e.cfg.PollTimeout + 30*time.Second
+	srv := &http.Server{Handler: observe.Handler(e.metrics, probe{st, b}, stale, e.now), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.log.Error("the health server stopped", "err", err)
+		}
+	}()
+	e.log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+// probe answers the health check from the store and the bot.
+type probe struct {
+	st *storage.Store
+	b  *bot.Bot
+}
+
+func (p probe) Ping(ctx context.Context) error             { return p.st.Ping(ctx) }
+func (p probe) Backlog(ctx context.Context) (int64, error) { return p.st.Backlog(ctx) }
+func (p probe) LastPoll() time.Time                        { return p.b.LastPoll() }

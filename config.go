@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -36,6 +37,7 @@ type Config struct {
 	Rates           scheduler.Rates     // the sender's limits
 	MonthlyCutoff   int                 // monthly reports are due on this day
 	LeaseTTL        time.Duration       // how long an instance's hold on the scheduled work lasts
+	HealthAddr      string              // where /healthz and /metrics listen; empty: nowhere
 }
 
 // setting is one configuration key: its flag, its environment variable and its default. The
@@ -62,6 +64,7 @@ var settings = []setting{
 	{"lease-ttl", "NHACVIEC_LEASE_TTL", "1m", "with several instances: how soon another takes over the scheduled work from one that died"},
 	{"private-gap", "NHACVIEC_PRIVATE_GAP", "1s", "time between two messages to one person"},
 	{"group-gap", "NHACVIEC_GROUP_GAP", "3s", "time between two messages to one group"},
+	{"health-addr", "NHACVIEC_HEALTH_ADDR", "", "listen address of /healthz and /metrics, e.g. 127.0.0.1:9464 (empty: off)"},
 	{"log-level", "NHACVIEC_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "NHACVIEC_LOG_FORMAT", "text", "text or json"},
 	{"lang", "NHACVIEC_LANG", "vi", "language of this command line: vi or en"},
@@ -148,6 +151,11 @@ func loadConfig(flags map[string]string, getenv func(string) string, needToken b
 	}
 	if strings.TrimSpace(c.DB) == "" {
 		bad("%s", tx.EmptyDB)
+	}
+	if c.HealthAddr = get("health-addr"); c.HealthAddr != "" {
+		if _, port, err := net.SplitHostPort(c.HealthAddr); err != nil || port == "" {
+			bad(tx.BadHealthAddr, c.HealthAddr)
+		}
 	}
 	if c.ReminderSpec = get("reminder-spec"); c.ReminderSpec == "off" {
 		c.ReminderSpec = ""

@@ -17,6 +17,7 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh even on a machine without a zone database
 
+	"nhacviec/observe"
 	"nhacviec/storage"
 )
 
@@ -37,6 +38,8 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
+
+	metrics *observe.Metrics // serve's, when /metrics is served; nil otherwise
 }
 
 // command is a subcommand: its name(s), whether it needs the token, and what it does with the

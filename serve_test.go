@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +33,15 @@ func TestServe(t *testing.T) {
 	start := strings.Index(out, `"code":"`) + len(`"code":"`)
 	inviteCode := out[start : start+10]
 
+	// /healthz and /metrics on a port of their own.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	healthAddr := ln.Addr().String()
+	ln.Close()
+	c.env["NHACVIEC_HEALTH_ADDR"] = healthAddr
+
 	ctx, cancel := context.WithCancel(context.Background())
 	type result struct {
 		code         int
@@ -48,6 +60,29 @@ func TestServe(t *testing.T) {
 		return call.Method == "sendMessage" && strings.Contains(call.Params["text"], "Trường Tiểu học An Phú")
 	}); err != nil {
 		t.Fatalf("no welcome: %v", err)
+	}
+	// One chat's updates are handled one after the other: once the help is answered, the join
+	// has been recorded in full.
+	sent := len(srv.CallsTo("sendMessage"))
+	srv.SendText(lan, "/trogiup")
+	if err := srv.WaitCalls(wait, "sendMessage", sent+1); err != nil {
+		t.Fatalf("no help: %v", err)
+	}
+	httpGet := func(path string) (int, string) {
+		resp, err := http.Get("http://" + healthAddr + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if code, body := httpGet("/healthz"); code != 200 || !strings.Contains(body, `"status":"ok"`) || !strings.Contains(body, `"database":"ok"`) {
+		t.Fatalf("healthz: %d %s", code, body)
+	}
+	if code, body := httpGet("/metrics"); code != 200 || !strings.Contains(body, `nhacviec_updates_handled_total{outcome="ok"} `) ||
+		!strings.Contains(body, "nhacviec_handler_seconds_count") {
+		t.Fatalf("metrics: %d %s", code, body)
 	}
 	cancel()
 	var r result

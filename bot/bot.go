@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 
 	"nhacviec/calendar"
+	"nhacviec/observe"
 	"nhacviec/storage"
 )
 
@@ -31,6 +33,7 @@ type Options struct {
 	Workers     int              // handlers running at once; 8 by default
 	PollTimeout time.Duration    // long-poll wait; 50 s by default
 	Periods     calendar.Periods // the report windows of recurring tasks; calendar.DefaultPeriods by default
+	Metrics     *observe.Metrics // what the handlers record for /metrics; nil records nothing
 }
 
 // Bot is the running Telegram bot.
@@ -42,6 +45,8 @@ type Bot struct {
 	loc      *time.Location
 	periods  calendar.Periods
 	maxSend  int // the largest file the bot may upload: Telegram's 50 MB (tests lower it)
+	metrics  *observe.Metrics
+	lastPoll atomic.Int64 // unix nanoseconds of the last answer from getUpdates
 	username string
 	poll     time.Duration
 	disp     *dispatcher
@@ -87,6 +92,7 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		loc:      o.Location,
 		periods:  o.Periods,
 		maxSend:  50 << 20,
+		metrics:  o.Metrics,
 		username: strings.TrimPrefix(o.Username, "@"),
 		poll:     o.PollTimeout,
 	}
@@ -195,6 +201,9 @@ func (b *Bot) Close(drain time.Duration) { b.shutdown(drain) }
 // Telegram; one delivered again is already stored and is not handled twice.
 func (b *Bot) PollOnce(ctx context.Context, timeout time.Duration) (int, error) {
 	raws, err := b.api.getUpdates(ctx, b.offset, timeout)
+	if err == nil {
+		b.lastPoll.Store(b.now().UnixNano())
+	}
 	if err != nil || len(raws) == 0 {
 		return 0, err
 	}
@@ -218,6 +227,14 @@ func (b *Bot) PollOnce(ctx context.Context, timeout time.Duration) (int, error) 
 		}
 	}
 	return len(fresh), nil
+}
+
+// LastPoll is when Telegram last answered a poll for updates; zero before the first.
+func (b *Bot) LastPoll() time.Time {
+	if n := b.lastPoll.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // HandlePending hands every stored but unhandled update to the workers, oldest first.

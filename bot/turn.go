@@ -123,6 +123,8 @@ var errHandled = errors.New("bot: update already handled")
 // that the update is handled commit together; the replies go out after the commit. A handler that
 // fails or panics changes nothing, is logged with the update id, and the user gets an apology.
 func (b *Bot) process(u storage.InboundUpdate) {
+	start, ok := time.Now(), false
+	defer func() { b.metrics.Handled(time.Since(start), ok) }()
 	ctx := context.Background()
 	var upd models.Update
 	if err := json.Unmarshal([]byte(u.Payload), &upd); err != nil {
@@ -149,6 +151,7 @@ func (b *Bot) process(u storage.InboundUpdate) {
 	})
 	switch {
 	case errors.Is(err, errHandled):
+		ok = true
 		return
 	case err != nil:
 		b.log.Error("handling an update failed", "update_id", u.UpdateID, "err", err)
@@ -157,6 +160,7 @@ func (b *Bot) process(u storage.InboundUpdate) {
 		return
 	}
 	b.flush(ctx, t)
+	ok = true
 }
 
 func firstLine(s string) string {

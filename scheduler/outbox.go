@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"nhacviec/observe"
 	"nhacviec/storage"
 )
 
@@ -61,6 +62,7 @@ type outbox struct {
 	now     func() time.Time // decides what is due and stamps retries (the injected clock)
 	pace    func() time.Time // paces the sending: Telegram's limits are in real time
 	log     logger
+	metrics *observe.Metrics
 
 	mu        sync.Mutex
 	limiter   *rate.Limiter
@@ -85,7 +87,9 @@ func (o *outbox) flushSent(ctx context.Context, all bool) {
 	o.mu.Unlock()
 	if err := o.store.MarkSentAll(context.WithoutCancel(ctx), batch); err != nil {
 		o.log.Error("cannot record sent messages", "count", len(batch), "err", err)
+		return
 	}
+	o.metrics.Sent(len(batch))
 }
 
 // OutboxStore is what sending needs from storage.
@@ -252,10 +256,12 @@ func (o *outbox) send(ctx context.Context, m storage.OutboxMessage) {
 		// The person blocked the bot: nothing more goes to them until they write again.
 		if serr = o.store.MarkUnreachable(ctx, m.ChatID); serr == nil {
 			serr = o.store.MarkFailed(ctx, m.ID, err.Error())
+			o.metrics.Failed()
 		}
 		o.log.Info("a member blocked the bot", "chat_id", m.ChatID)
 	case errors.As(err, &perm) && perm.Permanent(), now.Sub(m.CreatedAt) > giveUpAfter:
 		serr = o.store.MarkFailed(ctx, m.ID, err.Error())
+		o.metrics.Failed()
 		o.log.Warn("a message could not be sent", "outbox_id", m.ID, "kind", m.Kind, "chat_id", m.ChatID, "err", err)
 	default:
 		backoff := min(time.Duration(1<<min(m.Attempts, 10))*15*time.Second, maxBackoff)

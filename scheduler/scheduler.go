@@ -16,6 +16,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"nhacviec/calendar"
+	"nhacviec/observe"
 )
 
 // Store is what the scheduler needs from storage.
@@ -51,6 +52,8 @@ type Options struct {
 	// so another instance takes over within that time if this one dies.
 	Instance string
 	LeaseTTL time.Duration
+
+	Metrics *observe.Metrics // sent, failed and due messages for /metrics; nil records nothing
 }
 
 // leaseName is the lease the scheduled work runs under.
@@ -103,6 +106,7 @@ func New(o Options) *Scheduler {
 			o.OutboxPoll = time.Second
 		}
 		s.outbox = newOutbox(o.Store, o.Deliverer, o.Rates, o.Now, o.Logger.With("component", "outbox"))
+		s.outbox.metrics = o.Metrics
 	}
 	if o.KeepUpdates > 0 {
 		c.Schedule(mustParse("30 3 * * *"), cron.FuncJob(func() {
@@ -121,6 +125,7 @@ func New(o Options) *Scheduler {
 				o.Logger.Error("cannot work out the reminders", "err", err)
 				return
 			}
+			o.Metrics.RemindersDue(n)
 			if n > 0 {
 				o.Logger.Info("reminders queued", "messages", n)
 			}

@@ -138,3 +138,10 @@ func (s *Store) OutboxByID(ctx context.Context, id int64) (OutboxMessage, error)
 	err := s.q(ctx).Take(&m, id).Error
 	return m, wrap("outbox by id", err)
 }
+
+// Backlog is how many queued messages wait to be sent (or are being sent).
+func (s *Store) Backlog(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.q(ctx).Model(&OutboxMessage{}).Where("status IN ?", []string{OutboxPending, OutboxSending}).Count(&n).Error
+	return n, wrap("backlog", err)
+}
