@@ -6,6 +6,7 @@ import (
 	"flag"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"nhacviec/bot"
@@ -42,7 +43,17 @@ func serveFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		sch.Start()
 		defer sch.Stop() // after the bot: a running job finishes before the database closes
 		e.log.Info("nhacviec is running", "bot", b.Username(), "db", st.Dialect())
-		if err := b.Run(e.ctx, e.cfg.ShutdownTimeout); err != nil {
+		if e.cfg.WebhookURL != "" {
+			stop, err := e.serveWebhook(b)
+			if err != nil {
+				return e.fail(e.tx.BotError, err)
+			}
+			defer stop()
+			err = b.RunWebhook(e.ctx, e.cfg.ShutdownTimeout, e.cfg.WebhookURL, e.cfg.WebhookSecret)
+			if err != nil {
+				return e.fail(e.tx.BotError, err)
+			}
+		} else if err := b.Run(e.ctx, e.cfg.ShutdownTimeout); err != nil {
 			return e.fail(e.tx.BotError, err)
 		}
 		e.log.Info("nhacviec stopped")
@@ -77,7 +88,11 @@ func (e *env) serveHealth(st *storage.Store, b *bot.Bot) (stop func(), err error
 		return nil, err
 	}
 	// A long poll answers at least every poll timeout; three of them without one is a problem.
+	// Telegram calls a webhook only when there is an update: a quiet hour is no problem then.
 	stale := 3*e.cfg.PollTimeout + 30*time.Second
+	if e.cfg.WebhookURL != "" {
+		stale = 0
+	}
 	srv := &http.Server{Handler: observe.Handler(e.metrics, probe{st, b}, stale, e.now), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -85,6 +100,37 @@ func (e *env) serveHealth(st *storage.Store, b *bot.Bot) (stop func(), err error
 		}
 	}()
 	e.log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+// serveWebhook receives Telegram's posts on the webhook's listen address, at the path of the
+// webhook's URL (TLS is a reverse proxy's job), until stop is called.
+func (e *env) serveWebhook(b *bot.Bot) (stop func(), err error) {
+	u, err := url.Parse(e.cfg.WebhookURL)
+	if err != nil {
+		return nil, err
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	ln, err := net.Listen("tcp", e.cfg.WebhookListen)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, b.WebhookHandler(e.cfg.WebhookSecret))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.log.Error("the webhook server stopped", "err", err)
+		}
+	}()
+	e.log.Info("listening for Telegram's webhook calls", "addr", ln.Addr().String(), "path", path)
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -34,6 +34,7 @@ type cliText struct {
 	BackupUsage, BackupPostgres, BackupExists, BackupFailed, BackedUp      string
 	MemberUsage, NoMembers, MemberHeader, NoSuchMember, NotInUnit          string
 	AlreadyInUnit, MemberMoved, LastAdmin, MemberRemoved, BadHealthAddr    string
+	BadWebhookURL, BadWebhookSecret                                        string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -200,7 +201,9 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	BackupExists:        "Tệp %s đã có; bản sao lưu không ghi đè lên tệp nào. Hãy chọn tên khác.",
 	BackupFailed:        "Không sao lưu được: %v",
 	BackedUp:            "Đã sao lưu vào %s (%.1f MB) và kiểm tra toàn vẹn bản sao: tốt.",
-	BadHealthAddr:       "health-addr: %q không phải địa chỉ nghe dạng 127.0.0.1:9464",
+	BadHealthAddr:       "%q không phải địa chỉ nghe dạng 127.0.0.1:9464",
+	BadWebhookURL:       "webhook-url: %q không phải địa chỉ https",
+	BadWebhookSecret:    "với webhook-url, đặt %s: 1–256 ký tự A–Z, a–z, 0–9, _ hoặc -",
 	MemberUsage:         "Cách dùng: nhacviec member list [--unit MÃ] | member move SỐ --from MÃ --to MÃ | member remove SỐ [--unit MÃ]\n(SỐ là cột ID của member list)",
 	NoMembers:           "Chưa có thành viên nào.",
 	MemberHeader:        "ID     Telegram     Đơn vị       Vai trò        Họ tên",
@@ -355,7 +358,9 @@ Options of a command: nhacviec <command> -h
 	BackupExists:        "%s already exists; a backup never overwrites a file. Choose another name.",
 	BackupFailed:        "The backup failed: %v",
 	BackedUp:            "Backed up to %s (%.1f MB); the copy passed its integrity check.",
-	BadHealthAddr:       "health-addr: %q is not a listen address like 127.0.0.1:9464",
+	BadHealthAddr:       "%q is not a listen address like 127.0.0.1:9464",
+	BadWebhookURL:       "webhook-url: %q is not an https address",
+	BadWebhookSecret:    "with webhook-url, set %s: 1 to 256 of A–Z, a–z, 0–9, _ or -",
 	MemberUsage:         "Usage: nhacviec member list [--unit CODE] | member move ID --from CODE --to CODE | member remove ID [--unit CODE]\n(ID is the first column of member list)",
 	NoMembers:           "No members yet.",
 	MemberHeader:        "ID     Telegram     Unit         Role           Name",

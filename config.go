@@ -38,6 +38,9 @@ type Config struct {
 	MonthlyCutoff   int                 // monthly reports are due on this day
 	LeaseTTL        time.Duration       // how long an instance's hold on the scheduled work lasts
 	HealthAddr      string              // where /healthz and /metrics listen; empty: nowhere
+	WebhookURL      string              // where Telegram posts updates; empty: long polling
+	WebhookListen   string              // the address the webhook's HTTP server listens on
+	WebhookSecret   string              // from NHACVIEC_WEBHOOK_SECRET only; never printed
 }
 
 // setting is one configuration key: its flag, its environment variable and its default. The
@@ -64,6 +67,8 @@ var settings = []setting{
 	{"lease-ttl", "NHACVIEC_LEASE_TTL", "1m", "with several instances: how soon another takes over the scheduled work from one that died"},
 	{"private-gap", "NHACVIEC_PRIVATE_GAP", "1s", "time between two messages to one person"},
 	{"group-gap", "NHACVIEC_GROUP_GAP", "3s", "time between two messages to one group"},
+	{"webhook-url", "NHACVIEC_WEBHOOK_URL", "", "https address Telegram posts updates to (empty: long polling)"},
+	{"webhook-listen", "NHACVIEC_WEBHOOK_LISTEN", ":8080", "with webhook-url: the address the webhook's HTTP server listens on"},
 	{"health-addr", "NHACVIEC_HEALTH_ADDR", "", "listen address of /healthz and /metrics, e.g. 127.0.0.1:9464 (empty: off)"},
 	{"log-level", "NHACVIEC_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "NHACVIEC_LOG_FORMAT", "text", "text or json"},
@@ -74,6 +79,7 @@ var settings = []setting{
 const (
 	envToken     = "NHACVIEC_TELEGRAM_TOKEN"
 	envTokenFile = "NHACVIEC_TELEGRAM_TOKEN_FILE"
+	envSecret    = "NHACVIEC_WEBHOOK_SECRET" // the webhook's secret token, for the same reason
 )
 
 // addSettings declares the configuration flags on fs and returns the values they will hold.
@@ -152,9 +158,23 @@ func loadConfig(flags map[string]string, getenv func(string) string, needToken b
 	if strings.TrimSpace(c.DB) == "" {
 		bad("%s", tx.EmptyDB)
 	}
+	if c.WebhookURL = get("webhook-url"); c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			bad(tx.BadWebhookURL, c.WebhookURL)
+		}
+		c.WebhookSecret = strings.TrimSpace(getenv(envSecret))
+		if !validSecret(c.WebhookSecret) {
+			bad(tx.BadWebhookSecret, envSecret)
+		}
+		c.WebhookListen = get("webhook-listen")
+		if _, port, err := net.SplitHostPort(c.WebhookListen); err != nil || port == "" {
+			bad("webhook-listen: "+tx.BadHealthAddr, c.WebhookListen)
+		}
+	}
 	if c.HealthAddr = get("health-addr"); c.HealthAddr != "" {
 		if _, port, err := net.SplitHostPort(c.HealthAddr); err != nil || port == "" {
-			bad(tx.BadHealthAddr, c.HealthAddr)
+			bad("health-addr: "+tx.BadHealthAddr, c.HealthAddr)
 		}
 	}
 	if c.ReminderSpec = get("reminder-spec"); c.ReminderSpec == "off" {
@@ -235,6 +255,20 @@ func validToken(t string) bool {
 	}
 	for _, r := range secret {
 		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// validSecret reports whether s is a secret token Telegram accepts: 1 to 256 of A–Z, a–z, 0–9,
+// _ and -.
+func validSecret(s string) bool {
+	if len(s) == 0 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
 			return false
 		}
 	}

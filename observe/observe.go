@@ -105,7 +105,9 @@ type Health struct {
 }
 
 // Handler serves /healthz and /metrics. A poll older than stale makes the bot unhealthy (it
-// long-polls, so a healthy bot hears from Telegram at least every poll timeout); now is the clock.
+// long-polls, so a healthy bot hears from Telegram at least every poll timeout); with stale 0
+// (a webhook, which Telegram calls only when there is something) the age is reported, not
+// judged. now is the clock.
 func Handler(m *Metrics, p Probe, stale time.Duration, now func() time.Time) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
@@ -121,7 +123,7 @@ func Handler(m *Metrics, p Probe, stale time.Duration, now func() time.Time) htt
 		if last := p.LastPoll(); !last.IsZero() {
 			h.LastPollAgo = now().Sub(last).Seconds()
 		}
-		if h.Status == "ok" && (h.LastPollAgo < 0 || h.LastPollAgo > stale.Seconds()) {
+		if h.Status == "ok" && stale > 0 && (h.LastPollAgo < 0 || h.LastPollAgo > stale.Seconds()) {
 			h.Status, h.Problem = "unhealthy", "no answer from Telegram for too long"
 		}
 		w.Header().Set("Content-Type", "application/json")
