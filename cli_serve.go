@@ -83,28 +83,13 @@ func migrateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 
 // serveHealth serves /healthz and /metrics on the health address until stop is called.
 func (e *env) serveHealth(st *storage.Store, b *bot.Bot) (stop func(), err error) {
-	ln, err := net.Listen("tcp", e.cfg.HealthAddr)
-	if err != nil {
-		return nil, err
-	}
 	// A long poll answers at least every poll timeout; three of them without one is a problem.
 	// Telegram calls a webhook only when there is an update: a quiet hour is no problem then.
 	stale := 3*e.cfg.PollTimeout + 30*time.Second
 	if e.cfg.WebhookURL != "" {
 		stale = 0
 	}
-	srv := &http.Server{Handler: observe.Handler(e.metrics, probe{st, b}, stale, e.now), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			e.log.Error("the health server stopped", "err", err)
-		}
-	}()
-	e.log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}, nil
+	return e.listen(e.cfg.HealthAddr, observe.Handler(e.metrics, probe{st, b}, stale, e.now), "serving /healthz and /metrics")
 }
 
 // serveWebhook receives Telegram's posts on the webhook's listen address, at the path of the
@@ -118,19 +103,24 @@ func (e *env) serveWebhook(b *bot.Bot) (stop func(), err error) {
 	if path == "" {
 		path = "/"
 	}
-	ln, err := net.Listen("tcp", e.cfg.WebhookListen)
+	mux := http.NewServeMux()
+	mux.Handle(path, b.WebhookHandler(e.cfg.WebhookSecret))
+	return e.listen(e.cfg.WebhookListen, mux, "listening for Telegram's webhook calls", "path", path)
+}
+
+// listen serves h on addr until stop is called, logging where.
+func (e *env) listen(addr string, h http.Handler, what string, args ...any) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	mux := http.NewServeMux()
-	mux.Handle(path, b.WebhookHandler(e.cfg.WebhookSecret))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			e.log.Error("the webhook server stopped", "err", err)
+			e.log.Error("an HTTP server stopped", "addr", addr, "err", err)
 		}
 	}()
-	e.log.Info("listening for Telegram's webhook calls", "addr", ln.Addr().String(), "path", path)
+	e.log.Info(what, append([]any{"addr", ln.Addr().String()}, args...)...)
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
