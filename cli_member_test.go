@@ -94,4 +94,18 @@ func TestMemberCommands(t *testing.T) {
 	if code, _, _ := c.run("member", "fly"); code != 1 {
 		t.Fatal("unknown subcommand accepted")
 	}
+
+	// The audit log shows the joins and the operator's changes; a unit narrows it.
+	code, out, errOut := c.run("audit", "--since", "2000-01-01")
+	for _, want := range []string{"join", "TH_A", "Lan (2002)", "member.move", "head, from TH_A", "operator", "member.remove"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("audit lacks %q: %d\n%s%s", want, code, out, errOut)
+		}
+	}
+	if _, out, _ := c.run("audit", "--since", "2000-01-01", "--unit", "THCS_A"); strings.Contains(out, "Quản trị") || !strings.Contains(out, "member.move") {
+		t.Fatalf("audit --unit:\n%s", out)
+	}
+	if code, _, errOut := c.run("audit", "--since", "hôm qua"); code != 1 || !strings.Contains(errOut, "không phải ngày") {
+		t.Fatalf("bad --since: %d %s", code, errOut)
+	}
 }

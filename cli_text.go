@@ -34,7 +34,7 @@ type cliText struct {
 	BackupUsage, BackupPostgres, BackupExists, BackupFailed, BackedUp      string
 	MemberUsage, NoMembers, MemberHeader, NoSuchMember, NotInUnit          string
 	AlreadyInUnit, MemberMoved, LastAdmin, MemberRemoved, BadHealthAddr    string
-	BadWebhookURL, BadWebhookSecret                                        string
+	BadWebhookURL, BadWebhookSecret, AuditUsage, AuditNone, BadSince       string
 	DocScanned, DocUnsupported, DocEmpty, DocBroken                        string
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
@@ -100,6 +100,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   digest              in bản tổng hợp tình hình của một đơn vị
   backup -o TỆP       sao lưu cơ sở dữ liệu SQLite trong khi bot vẫn chạy
   member …            list | move SỐ --from MÃ --to MÃ | remove SỐ: ai giữ vai trò gì ở đâu
+  audit               ai đã làm gì (--since NGÀY, --unit MÃ)
 
 Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 `,
@@ -203,6 +204,9 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	BackedUp:            "Đã sao lưu vào %s (%.1f MB) và kiểm tra toàn vẹn bản sao: tốt.",
 	BadHealthAddr:       "%q không phải địa chỉ nghe dạng 127.0.0.1:9464",
 	BadWebhookURL:       "webhook-url: %q không phải địa chỉ https",
+	AuditUsage:          "Cách dùng: nhacviec audit [--since 2026-11-01] [--unit MÃ]",
+	AuditNone:           "Không có hoạt động nào từ ngày %s.",
+	BadSince:            "--since %q không phải ngày; ghi dạng 2026-11-01 hoặc 01/11/2026",
 	BadWebhookSecret:    "với webhook-url, đặt %s: 1–256 ký tự A–Z, a–z, 0–9, _ hoặc -",
 	MemberUsage:         "Cách dùng: nhacviec member list [--unit MÃ] | member move SỐ --from MÃ --to MÃ | member remove SỐ [--unit MÃ]\n(SỐ là cột ID của member list)",
 	NoMembers:           "Chưa có thành viên nào.",
@@ -257,6 +261,7 @@ Usage: nhacviec <command> [options]
   digest              print a unit's digest
   backup -o FILE      back up the SQLite database while the bot runs
   member …            list | move ID --from CODE --to CODE | remove ID: who holds which role where
+  audit               who did what (--since DATE, --unit CODE)
 
 Options of a command: nhacviec <command> -h
 `,
@@ -360,6 +365,9 @@ Options of a command: nhacviec <command> -h
 	BackedUp:            "Backed up to %s (%.1f MB); the copy passed its integrity check.",
 	BadHealthAddr:       "%q is not a listen address like 127.0.0.1:9464",
 	BadWebhookURL:       "webhook-url: %q is not an https address",
+	AuditUsage:          "Usage: nhacviec audit [--since 2026-11-01] [--unit CODE]",
+	AuditNone:           "Nothing happened since %s.",
+	BadSince:            "--since %q is not a date; write 2026-11-01 or 01/11/2026",
 	BadWebhookSecret:    "with webhook-url, set %s: 1 to 256 of A–Z, a–z, 0–9, _ or -",
 	MemberUsage:         "Usage: nhacviec member list [--unit CODE] | member move ID --from CODE --to CODE | member remove ID [--unit CODE]\n(ID is the first column of member list)",
 	NoMembers:           "No members yet.",

@@ -65,6 +65,7 @@ var commands = []command{
 	{name: "digest", flags: digestFlags},
 	{name: "backup", flags: backupFlags},
 	{name: "member", flags: memberFlags},
+	{name: "audit", flags: auditFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.

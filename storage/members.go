@@ -152,15 +152,20 @@ func (s *Store) RedeemInvite(ctx context.Context, code string, who TelegramUser)
 		if res.RowsAffected == 0 {
 			return ErrInviteUsedUp
 		}
+		event := AuditEvent{MemberID: &m.ID, UnitID: &inv.UnitID, Action: AuditJoin, Detail: string(inv.Role)}
 		if out.PrevRole != "" {
 			if err := tx.q(ctx).Model(&ms).Updates(map[string]any{"role": inv.Role, "invite_id": inv.ID}).Error; err != nil {
 				return err
 			}
+			event.Action, event.Detail = AuditRoleChange, string(out.PrevRole)+" → "+string(inv.Role)
 		} else {
 			ms = Membership{MemberID: m.ID, UnitID: inv.UnitID, Role: inv.Role, InviteID: &inv.ID}
 			if err := tx.q(ctx).Create(&ms).Error; err != nil {
 				return err
 			}
+		}
+		if err := tx.audit(ctx, event); err != nil {
+			return err
 		}
 		if inv.Role == RoleHead {
 			return tx.subscribeHeadToSchool(ctx, m.ID, inv.UnitID)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -65,6 +66,11 @@ func (s *Store) RemoveMembership(ctx context.Context, memberID, unitID int64) (i
 			if err := tx.leaveUnit(ctx, m, true); err != nil {
 				return err
 			}
+			unit := m.UnitID
+			if err := tx.audit(ctx, AuditEvent{Actor: "operator", UnitID: &unit, Action: AuditMemberRemove,
+				Detail: fmt.Sprintf("member %d, %s", memberID, m.Role)}); err != nil {
+				return err
+			}
 		}
 		n = len(ms)
 		return nil
@@ -89,6 +95,14 @@ func (s *Store) MoveMembership(ctx context.Context, memberID, fromUnit, toUnit i
 		now := tx.clock()
 		moved := Membership{MemberID: memberID, UnitID: toUnit, Role: m.Role, InviteID: m.InviteID, CreatedAt: now, UpdatedAt: now}
 		if err := tx.q(ctx).Omit("Unit").Create(&moved).Error; err != nil {
+			return err
+		}
+		var from Unit
+		if err := tx.q(ctx).Select("code").Take(&from, fromUnit).Error; err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, AuditEvent{Actor: "operator", UnitID: &toUnit, Action: AuditMemberMove,
+			Detail: fmt.Sprintf("member %d, %s, from %s", memberID, m.Role, from.Code)}); err != nil {
 			return err
 		}
 		if m.Role == RoleHead {

@@ -17,6 +17,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0002_directives", Migrate: migrateDirectives},
 	{ID: "0003_reminders", Migrate: migrateReminders},
 	{ID: "0004_supervision", Migrate: migrateSupervision},
+	{ID: "0005_audit", Migrate: migrateAudit},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock meanwhile, so two
@@ -443,6 +444,26 @@ func migrateSupervision(tx *gorm.DB) error {
 	}
 	if err := tx.Exec(`CREATE INDEX ix_reports_assignment_created ON reports (assignment_id, created_at)`).Error; err != nil {
 		return fmt.Errorf("index reports.assignment_id, created_at: %w", err)
+	}
+	return nil
+}
+
+// The table as migration 0005 created it.
+type m5AuditEvent struct {
+	ID        int64     `gorm:"primaryKey"`
+	CreatedAt time.Time `gorm:"not null;index:ix_audit_events_created"`
+	MemberID  *int64
+	Actor     string `gorm:"size:64;not null;default:''"`
+	UnitID    *int64 `gorm:"index:ix_audit_events_unit"`
+	Action    string `gorm:"size:32;not null"`
+	Detail    string `gorm:"type:text;not null;default:''"`
+}
+
+func (m5AuditEvent) TableName() string { return "audit_events" }
+
+func migrateAudit(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m5AuditEvent{}); err != nil {
+		return fmt.Errorf("create audit_events: %w", err)
 	}
 	return nil
 }
