@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"strings"
 
 	"nhacviec/storage"
 )
@@ -31,12 +29,9 @@ func auditFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		defer st.Close()
 		var under []int64
 		if *unit != "" {
-			u, err := st.UnitByCode(e.ctx, strings.TrimSpace(*unit))
-			if errors.Is(err, storage.ErrNotFound) {
-				return e.fail(e.tx.UnknownUnits, *unit)
-			}
-			if err != nil {
-				return e.fail(e.tx.DBError, err)
+			u, code := e.unitByCode(st, *unit)
+			if code != 0 {
+				return code
 			}
 			under = []int64{u.ID}
 		}

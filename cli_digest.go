@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 
 	"nhacviec/digest"
-	"nhacviec/storage"
 )
 
 // digestFlags is "nhacviec digest --unit CODE [--at TIME]": the digest a supervisor of the unit
@@ -27,12 +25,9 @@ func digestFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail(e.tx.DBError, err)
 		}
 		defer st.Close()
-		u, err := st.UnitByCode(e.ctx, *unit)
-		if errors.Is(err, storage.ErrNotFound) {
-			return e.fail(e.tx.UnknownUnits, *unit)
-		}
-		if err != nil {
-			return e.fail(e.tx.DBError, err)
+		u, code := e.unitByCode(st, *unit)
+		if code != 0 {
+			return code
 		}
 		d, err := digest.Compute(e.ctx, st, digest.Query{Unit: u, Since: at.AddDate(0, 0, -7), At: at, Loc: e.cfg.Location, Periods: e.periods()})
 		if err != nil {

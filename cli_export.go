@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"os"
 	"strings"
@@ -30,12 +29,9 @@ func exportFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail(e.tx.DBError, err)
 		}
 		defer st.Close()
-		u, err := st.UnitByCode(e.ctx, *unit)
-		if errors.Is(err, storage.ErrNotFound) {
-			return e.fail(e.tx.UnknownUnits, *unit)
-		}
-		if err != nil {
-			return e.fail(e.tx.DBError, err)
+		u, code := e.unitByCode(st, *unit)
+		if code != 0 {
+			return code
 		}
 		today := storage.DateOf(e.now(), e.cfg.Location)
 		rows, err := st.ExportRows(e.ctx, storage.ExportQuery{Under: []int64{u.ID}, TaskID: *task, Today: today, Loc: e.cfg.Location, Periods: e.periods()})

@@ -45,12 +45,9 @@ func inviteCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail(e.tx.DBError, err)
 		}
 		defer st.Close()
-		u, err := st.UnitByCode(e.ctx, *unit)
-		if errors.Is(err, storage.ErrNotFound) {
-			return e.fail(e.tx.UnknownUnits, *unit)
-		}
-		if err != nil {
-			return e.fail(e.tx.DBError, err)
+		u, code := e.unitByCode(st, *unit)
+		if code != 0 {
+			return code
 		}
 		switch {
 		case r.AtSchool() && u.Kind != storage.KindSchool:

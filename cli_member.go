@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"strconv"
-	"strings"
 
 	"nhacviec/storage"
 )
@@ -25,16 +24,6 @@ func memberFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			return e.fail(e.tx.DBError, err)
 		}
 		defer st.Close()
-		unitByCode := func(code string) (storage.Unit, int) {
-			u, err := st.UnitByCode(e.ctx, strings.TrimSpace(code))
-			if errors.Is(err, storage.ErrNotFound) {
-				return u, e.fail(e.tx.UnknownUnits, code)
-			}
-			if err != nil {
-				return u, e.fail(e.tx.DBError, err)
-			}
-			return u, 0
-		}
 		memberID := func() (int64, bool) {
 			if len(args) != 2 {
 				return 0, false
@@ -49,7 +38,7 @@ func memberFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			}
 			var unitID int64
 			if *unit != "" {
-				u, code := unitByCode(*unit)
+				u, code := e.unitByCode(st, *unit)
 				if code != 0 {
 					return code
 				}
@@ -77,11 +66,11 @@ func memberFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			if !ok || *from == "" || *to == "" {
 				return e.fail("%s", e.tx.MemberUsage)
 			}
-			src, code := unitByCode(*from)
+			src, code := e.unitByCode(st, *from)
 			if code != 0 {
 				return code
 			}
-			dst, code := unitByCode(*to)
+			dst, code := e.unitByCode(st, *to)
 			if code != 0 {
 				return code
 			}
@@ -123,7 +112,7 @@ func memberFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 			var unitID int64
 			where := ""
 			if *unit != "" {
-				u, code := unitByCode(*unit)
+				u, code := e.unitByCode(st, *unit)
 				if code != 0 {
 					return code
 				}

@@ -172,6 +172,19 @@ func (e *env) openStore() (*storage.Store, error) {
 	return st, nil
 }
 
+// unitByCode finds the unit an operator named. When there is none, or the database fails, it
+// says so and returns the exit status to return (1); otherwise 0.
+func (e *env) unitByCode(st *storage.Store, code string) (storage.Unit, int) {
+	u, err := st.UnitByCode(e.ctx, strings.TrimSpace(code))
+	if errors.Is(err, storage.ErrNotFound) {
+		return u, e.fail(e.tx.UnknownUnits, code)
+	}
+	if err != nil {
+		return u, e.fail(e.tx.DBError, err)
+	}
+	return u, 0
+}
+
 // fail prints a message for the operator and returns the exit status 1.
 func (e *env) fail(format string, args ...any) int {
 	fmt.Fprintf(e.stderr, format+"\n", args...)
