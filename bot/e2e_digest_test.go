@@ -42,7 +42,7 @@ func TestDigestAnswerLoop(t *testing.T) {
 
 	d, chart := h.digestOf(h.say(officer, "/tonghop"))
 	contains(t, d, "1. Trường Tiểu học An Phú — NV 1: Kiểm tra nội bộ", "Khó khăn: thiếu người chấm")
-	if chart.MediaType != "photo" || !strings.Contains(chart.Caption, "Tỉ lệ hoàn thành theo đơn vị") {
+	if chart.MediaType != "photo" || !strings.Contains(chart.Caption, "Tỷ lệ hoàn thành theo đơn vị") {
 		t.Fatalf("chart: %+v", chart)
 	}
 	// Neither the other commune's officer nor the head can answer, even with the button's data.

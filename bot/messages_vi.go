@@ -331,8 +331,8 @@ var vi = catalog{
 	DigestPickTask:       "📋 <b>%s</b>: chọn nhiệm vụ để xem tổng hợp riêng.",
 	DigestNoUnits:        "Đơn vị này không có đơn vị trực thuộc.",
 	DigestNoTasks:        "Chưa có nhiệm vụ nào được giao cho các trường thuộc đơn vị.",
-	ChartTitle:           "Tỉ lệ hoàn thành nhiệm vụ — %s",
-	ChartCaption:         "📊 Tỉ lệ hoàn thành theo đơn vị — %s",
+	ChartTitle:           "Tỷ lệ hoàn thành nhiệm vụ — %s",
+	ChartCaption:         "📊 Tỷ lệ hoàn thành theo đơn vị — %s",
 	AnswerAsk:            "💬 <b>Trả lời trường</b>",
 	AnswerAskHint:        "Thầy/Cô gõ câu trả lời (tối đa %d ký tự). Câu trả lời được gửi đến hiệu trưởng và người báo cáo, và được lưu cùng báo cáo. Gõ /huy để thôi.",
 	AnswerSent:           "✅ Đã gửi câu trả lời đến %s; câu trả lời được lưu cùng báo cáo.",
@@ -355,5 +355,5 @@ var vi = catalog{
 	LateNamesOff:         "✅ Bản tóm tắt của nhóm chỉ nêu số liệu, không nêu tên trường. Gõ /tenquahan bat để bật.",
 	LateNamesInGroups:    "Lệnh /tenquahan dùng trong nhóm đã liên kết với đơn vị, do quản trị viên nhóm gõ.",
 	ExportTooLarge:       "Tệp xuất nặng %d MB, vượt giới hạn %d MB mỗi tệp của Telegram nên bot không gửi được. Tệp Excel (/xuat) thường nhỏ hơn tệp CSV nhiều; nếu vẫn quá lớn, quản trị viên có thể xuất từng đơn vị trên máy chủ: <code>nhacviec export --unit MÃ_ĐƠN_VỊ -o tep.xlsx</code>.",
-	AnswerReplyHint:      "<i>Trả lời (reply) tin nhắn này là gửi báo cáo tiếp về nhiệm vụ, ví dụ: 80% Đã khắc phục.</i>",
+	AnswerReplyHint:      "<i>Trả lời (reply) tin nhắn này để báo cáo tiếp về nhiệm vụ, ví dụ: 80% Đã khắc phục.</i>",
 }

@@ -25,7 +25,7 @@ var examplePath = flag.String("example", "", "write an example chart to this PNG
 
 func viLabels() Labels {
 	l := VI
-	l.Title = "Tỉ lệ hoàn thành nhiệm vụ theo đơn vị — Sở GD&ĐT Hà Nội"
+	l.Title = "Tỷ lệ hoàn thành nhiệm vụ theo đơn vị — Sở GD&ĐT Hà Nội"
 	return l
 }
 
@@ -171,7 +171,7 @@ func TestPNGEdgeCases(t *testing.T) {
 		{"long everything", []Bar{{
 			Label:  strings.Repeat("Trường Tiểu học và Trung học cơ sở Nguyễn Bỉnh Khiêm ", 5),
 			Counts: [4]int{1 << 40, 1, 0, 1},
-		}}, Labels{Title: strings.Repeat("Tỉ lệ hoàn thành ", 30), Axis: "x", Status: [4]string{strings.Repeat("ậ", 200)}}},
+		}}, Labels{Title: strings.Repeat("Tỷ lệ hoàn thành ", 30), Axis: "x", Status: [4]string{strings.Repeat("ậ", 200)}}},
 		{"decomposed and newlines", []Bar{{Label: "Tru\u031bo\u031b\u0300ng\nTHCS", Counts: [4]int{1, 2, 3, 4}}}, EN},
 	}
 	for _, tt := range tests {
