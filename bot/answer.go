@@ -34,10 +34,7 @@ func (t *turn) reportToAnswer(id int64) (storage.Report, bool, error) {
 	if err != nil {
 		return r, false, err
 	}
-	if !t.canPublish() {
-		return r, false, nil
-	}
-	ok, err := t.inScope(r.Assignment.UnitID)
+	ok, err := t.inScope(r.Assignment.UnitID) // an admin, or a supervisor above the school
 	return r, ok, err
 }
 

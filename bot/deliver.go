@@ -50,12 +50,19 @@ func (b *Bot) Deliver(ctx context.Context, m storage.OutboxMessage) (int64, erro
 	return int64(ids[len(ids)-1]), nil
 }
 
-// render writes a queued message in its recipient's language.
-func (b *Bot) render(ctx context.Context, m storage.OutboxMessage, member *storage.Member) (string, *keyboard, error) {
+// outboxTurn is the turn a queued message is written in: its recipient's language, or
+// Vietnamese for a group.
+func (b *Bot) outboxTurn(ctx context.Context, m storage.OutboxMessage, member *storage.Member) *turn {
 	t := &turn{ctx: ctx, b: b, st: b.st, now: b.now(), m: &vi, chat: chatFor(m.ChatID)}
 	if member != nil {
 		t.member, t.m = member, catalogFor(member.Language)
 	}
+	return t
+}
+
+// render writes a queued message in its recipient's language.
+func (b *Bot) render(ctx context.Context, m storage.OutboxMessage, member *storage.Member) (string, *keyboard, error) {
+	t := b.outboxTurn(ctx, m, member)
 	switch m.Kind {
 	case storage.KindTaskNotice, storage.KindDirectiveNotice:
 		return t.noticeText(m)
@@ -158,7 +165,7 @@ func (b *Bot) deliverChart(ctx context.Context, m storage.OutboxMessage, member 
 	if member == nil {
 		return 0, nil
 	}
-	t := &turn{ctx: ctx, b: b, st: b.st, now: b.now(), m: catalogFor(member.Language), member: member, chat: chatFor(m.ChatID)}
+	t := b.outboxTurn(ctx, m, member)
 	d, ok, err := t.weeklyDigestData(m.RefID)
 	if err != nil || !ok {
 		return 0, err

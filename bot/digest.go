@@ -118,12 +118,9 @@ func (b *Bot) sendPhoto(ctx context.Context, chatID int64, png []byte, caption s
 // "o:P:unit:page", "o:Q:unit:page" turn that message's pages.
 func (t *turn) onDigestButton(c callback) error {
 	unitID := c.id(2)
-	ok := t.canPublish()
-	var err error
-	if ok {
-		if ok, err = t.inScope(unitID); err != nil {
-			return err
-		}
+	ok, err := t.inScope(unitID) // an admin, or a supervisor above the unit
+	if err != nil {
+		return err
 	}
 	u, uerr := t.st.UnitByID(t.ctx, unitID)
 	if !ok || isNotFound(uerr) {
