@@ -200,11 +200,6 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		return p
 	}
 	out := make([]ExportRow, 0, n)
-	type series struct {
-		row      int // index in out
-		id       int64
-		assigned time.Time
-	}
 	var recurring []series
 	for rows.Next() {
 		var (
@@ -255,26 +250,9 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 				scratch = periodsOf(scratch[:0], out[r.row], ws, today, reports[r.id], true)
 				out[r.row] = scratch[0]
 			}
-			return out, nil // a digest counts; it does not list
+		} else {
+			out = expandSeries(out, recurring, reports, today, q.Periods, loc)
 		}
-		// Each series is replaced by its periods, written once into a slice of the right size.
-		wins := make([][]calendar.Period, len(recurring))
-		total := len(out)
-		for i, r := range recurring {
-			wins[i] = seriesWindows(out[r.row], DateOf(r.assigned, loc), today, q.Periods, false)
-			total += max(1, len(wins[i])) - 1
-		}
-		final := make([]ExportRow, 0, total)
-		next := 0 // the next recurring row
-		for i := range out {
-			if next < len(recurring) && recurring[next].row == i {
-				final = periodsOf(final, out[i], wins[next], today, reports[recurring[next].id], false)
-				next++
-				continue
-			}
-			final = append(final, out[i])
-		}
-		out = final
 	}
 	if q.Current {
 		return out, nil // a digest counts; it does not list
@@ -349,6 +327,35 @@ func (s *Store) unitTree(ctx context.Context, under []int64, all bool) ([]treeUn
 		out = append(out, u)
 	}
 	return out, wrap("export", rows.Err())
+}
+
+// series is an assignment of a recurring task among the rows: replaced by its periods.
+type series struct {
+	row      int // index in the rows
+	id       int64
+	assigned time.Time
+}
+
+// expandSeries replaces each recurring assignment's row by a row per period, writing the rows
+// once into a slice of the right size.
+func expandSeries(out []ExportRow, recurring []series, reports map[int64][]*seriesReport, today Date, p calendar.Periods, loc *time.Location) []ExportRow {
+	wins := make([][]calendar.Period, len(recurring))
+	total := len(out)
+	for i, r := range recurring {
+		wins[i] = seriesWindows(out[r.row], DateOf(r.assigned, loc), today, p, false)
+		total += max(1, len(wins[i])) - 1
+	}
+	final := make([]ExportRow, 0, total)
+	next := 0 // the next recurring row
+	for i := range out {
+		if next < len(recurring) && recurring[next].row == i {
+			final = periodsOf(final, out[i], wins[next], today, reports[recurring[next].id], false)
+			next++
+			continue
+		}
+		final = append(final, out[i])
+	}
+	return final
 }
 
 // seriesReport is a report on a recurring task, as its periods need it.
