@@ -34,6 +34,7 @@ type Options struct {
 	PollTimeout time.Duration    // long-poll wait; 50 s by default
 	Periods     calendar.Periods // the report windows of recurring tasks; calendar.DefaultPeriods by default
 	Metrics     *observe.Metrics // what the handlers record for /metrics; nil records nothing
+	ChatLimit   ChatLimit        // how much of the bot one chat may take; DefaultChatLimit when zero
 }
 
 // Bot is the running Telegram bot.
@@ -109,7 +110,19 @@ func New(ctx context.Context, o Options) (*Bot, error) {
 		}
 		b.username = me.Username
 	}
-	b.disp = newDispatcher(o.Workers, 4*o.Workers*100, b.process)
+	if o.ChatLimit == (ChatLimit{}) {
+		o.ChatLimit = DefaultChatLimit
+	}
+	b.disp = newDispatcher(dispatchOptions{
+		workers:  o.Workers,
+		maxQueue: 4 * o.Workers * 100,
+		limit:    o.ChatLimit,
+		now:      o.Now,
+		load: func(chat int64, n int) ([]storage.InboundUpdate, error) {
+			return b.st.PendingUpdates(context.Background(), storage.PendingFilter{ChatID: &chat, Limit: n})
+		},
+		warn: b.warnTooFast,
+	}, b.process)
 	return b, nil
 }
 
@@ -237,33 +250,29 @@ func (b *Bot) LastPoll() time.Time {
 	return time.Time{}
 }
 
-// HandlePending hands every stored but unhandled update to the workers, oldest first.
+// HandlePending hands every stored but unhandled update to the workers, oldest first. It returns
+// when the last is handed over; a long backlog holds it back while the workers' queue is full.
 func (b *Bot) HandlePending(ctx context.Context) error {
 	var after int64
-	for {
-		us, err := b.st.PendingUpdates(ctx, 500)
+	for ctx.Err() == nil {
+		us, err := b.st.PendingUpdates(ctx, storage.PendingFilter{After: after, Limit: 500})
 		if err != nil {
 			return fmt.Errorf("bot: pending updates: %w", err)
 		}
-		n := 0
+		if len(us) > 0 {
+			b.log.Info("handling updates stored before the last stop", "count", len(us), "from", us[0].UpdateID)
+		}
 		for _, u := range us {
-			if u.UpdateID <= after {
-				continue
-			}
 			after = u.UpdateID
-			n++
-			b.log.Info("handling an update stored before the last stop", "update_id", u.UpdateID)
 			if !b.disp.submit(u) {
 				return nil
 			}
 		}
-		if n == 0 || len(us) < 500 {
+		if len(us) < 500 {
 			return nil
 		}
-		if err := b.disp.waitIdle(ctx); err != nil {
-			return err
-		}
 	}
+	return ctx.Err()
 }
 
 // WaitIdle blocks until every submitted update has been handled, or ctx ends.

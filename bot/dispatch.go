@@ -3,20 +3,57 @@ package bot
 import (
 	"context"
 	"sync"
+	"time"
 
 	"nhacviec/storage"
 )
 
+// ChatLimit is how much of the bot one chat may take, so that one person's flood (a script, a
+// stuck phone resending, hundreds of forwarded photos) cannot starve the others. Nothing beyond
+// the limit is dropped: every update is stored before it is dispatched, and the rest is handled
+// later, at the chat's pace.
+type ChatLimit struct {
+	Burst  int           // updates of a chat handled without waiting
+	Every  time.Duration // then one more each Every
+	Queued int           // a chat's updates held in memory; later ones wait in the database
+}
+
+// DefaultChatLimit lets a head send a few albums of photos at once and then thirty messages a
+// minute; people typing never reach it.
+var DefaultChatLimit = ChatLimit{Burst: 40, Every: 2 * time.Second, Queued: 50}
+
+// chatQueue is one chat's share of the dispatcher.
+type chatQueue struct {
+	q        []storage.InboundUpdate
+	running  bool      // a worker is on it
+	ready    bool      // in the ready list
+	parked   bool      // waiting for its rate
+	until    time.Time // when it may go on
+	tokens   float64   // updates it may start now
+	counted  time.Time // when tokens were last counted
+	overflow bool      // some of its updates wait in the database only
+	missed   bool      // an update was left in the database while it was being read
+	warned   bool      // told that it sends too fast, since its queue was last empty
+}
+
 // dispatcher runs handlers in a bounded pool of workers. Updates of one chat are handled one at a
-// time, in the order they arrived; different chats run in parallel.
+// time, in the order they arrived; different chats run in parallel and take turns. A chat that
+// sends faster than its limit waits, and is told once that its messages will be answered in turn.
 type dispatcher struct {
 	handle func(storage.InboundUpdate)
+	now    func() time.Time
+	limit  ChatLimit
+	// load reads up to n of a chat's stored, unhandled updates, oldest first.
+	load func(chat int64, n int) ([]storage.InboundUpdate, error)
+	// warn tells a chat, once per flood, that it is being slowed down.
+	warn func(chat int64)
 
 	mu       sync.Mutex
 	cond     *sync.Cond
-	queues   map[int64][]storage.InboundUpdate
-	running  map[int64]bool
-	ready    []int64 // chats with queued updates and no worker on them
+	chats    map[int64]*chatQueue
+	ready    []int64 // chats with queued updates, free to run, and no worker on them
+	parked   int     // chats waiting for their rate
+	timer    *time.Timer
 	queued   int
 	maxQueue int
 	waiting  int // submitters held back by a full queue
@@ -24,30 +61,63 @@ type dispatcher struct {
 	workers  sync.WaitGroup
 }
 
-func newDispatcher(workers, maxQueue int, handle func(storage.InboundUpdate)) *dispatcher {
-	if workers < 1 {
-		workers = 1
+// dispatchOptions are a dispatcher's collaborators; only handle is required.
+type dispatchOptions struct {
+	workers, maxQueue int
+	limit             ChatLimit
+	now               func() time.Time
+	load              func(chat int64, n int) ([]storage.InboundUpdate, error)
+	warn              func(chat int64)
+}
+
+func newDispatcher(o dispatchOptions, handle func(storage.InboundUpdate)) *dispatcher {
+	if o.workers < 1 {
+		o.workers = 1
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if o.limit.Queued < 1 {
+		o.limit.Queued = 1 << 30 // nothing to read back from: keep everything in memory
+	}
+	if o.load == nil {
+		o.limit.Queued = 1 << 30
+	}
+	if o.warn == nil {
+		o.warn = func(int64) {}
 	}
 	d := &dispatcher{
 		handle:   handle,
-		queues:   map[int64][]storage.InboundUpdate{},
-		running:  map[int64]bool{},
-		maxQueue: maxQueue,
+		now:      o.now,
+		limit:    o.limit,
+		load:     o.load,
+		warn:     o.warn,
+		chats:    map[int64]*chatQueue{},
+		maxQueue: o.maxQueue,
 	}
 	d.cond = sync.NewCond(&d.mu)
-	d.workers.Add(workers)
-	for i := 0; i < workers; i++ {
+	d.workers.Add(o.workers)
+	for i := 0; i < o.workers; i++ {
 		go d.work()
 	}
 	return d
 }
 
 // submit queues an update. It blocks while the queue is full, so a flood slows intake down
-// instead of filling memory; the update is already stored, so nothing is lost meanwhile. It
+// instead of filling memory; the update is already stored, so nothing is lost meanwhile. A chat
+// with many updates queued keeps the newer ones in the database, to be read back in turn. It
 // reports false once the dispatcher is closed.
 func (d *dispatcher) submit(u storage.InboundUpdate) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	c := d.chat(u.ChatID)
+	if !c.overflow && len(c.q) >= d.limit.Queued {
+		c.overflow = true
+	}
+	if c.overflow {
+		c.missed = true
+		return !d.closed
+	}
 	for d.queued >= d.maxQueue && !d.closed {
 		d.waiting++
 		d.cond.Broadcast()
@@ -57,14 +127,57 @@ func (d *dispatcher) submit(u storage.InboundUpdate) bool {
 	if d.closed {
 		return false
 	}
-	q := d.queues[u.ChatID]
-	if len(q) == 0 && !d.running[u.ChatID] {
-		d.ready = append(d.ready, u.ChatID)
-	}
-	d.queues[u.ChatID] = append(q, u)
-	d.queued++
-	d.cond.Broadcast()
+	d.enqueue(u.ChatID, c, []storage.InboundUpdate{u})
 	return true
+}
+
+func (d *dispatcher) chat(id int64) *chatQueue {
+	c := d.chats[id]
+	if c == nil {
+		c = &chatQueue{tokens: float64(d.limit.Burst), counted: d.now()}
+		d.chats[id] = c
+	}
+	return c
+}
+
+// enqueue adds updates to a chat's queue; the caller holds the lock. An update that is both read
+// back and submitted is queued twice and handled once: the handler claims it in the database.
+func (d *dispatcher) enqueue(id int64, c *chatQueue, us []storage.InboundUpdate) {
+	c.q = append(c.q, us...)
+	d.queued += len(us)
+	d.makeReady(id, c)
+	d.cond.Broadcast()
+}
+
+func (d *dispatcher) makeReady(id int64, c *chatQueue) {
+	if len(c.q) > 0 && !c.running && !c.ready && !c.parked {
+		c.ready = true
+		d.ready = append(d.ready, id)
+	}
+}
+
+// take spends one of the chat's updates, or reports how long it must wait for one.
+func (d *dispatcher) take(c *chatQueue, now time.Time) time.Duration {
+	if !d.limited() {
+		return 0
+	}
+	d.refill(c, now)
+	if c.tokens >= 1 {
+		c.tokens--
+		return 0
+	}
+	return time.Duration((1 - c.tokens) * float64(d.limit.Every))
+}
+
+func (d *dispatcher) limited() bool { return d.limit.Every > 0 && d.limit.Burst > 0 }
+
+// refill adds what the chat has earned since it was last counted.
+func (d *dispatcher) refill(c *chatQueue, now time.Time) {
+	if now.After(c.counted) {
+		c.tokens += float64(now.Sub(c.counted)) / float64(d.limit.Every)
+		c.tokens = min(c.tokens, float64(d.limit.Burst))
+		c.counted = now
+	}
 }
 
 func (d *dispatcher) work() {
@@ -78,33 +191,106 @@ func (d *dispatcher) work() {
 			d.mu.Unlock()
 			return
 		}
-		chat := d.ready[0]
+		id := d.ready[0]
 		d.ready = d.ready[1:]
-		q := d.queues[chat]
-		u := q[0]
-		if len(q) == 1 {
-			delete(d.queues, chat)
-		} else {
-			d.queues[chat] = q[1:]
+		c := d.chats[id]
+		c.ready = false
+		now := d.now()
+		if wait := d.take(c, now); wait > 0 {
+			c.parked, c.until = true, now.Add(wait)
+			d.parked++
+			d.schedule(wait)
+			warn := !c.warned
+			c.warned = true
+			d.cond.Broadcast()
+			d.mu.Unlock()
+			if warn {
+				d.warn(id)
+				d.mu.Lock()
+				d.cond.Broadcast() // for those who wait on what the dispatcher did
+				d.mu.Unlock()
+			}
+			continue
 		}
+		u := c.q[0]
+		c.q = c.q[1:]
 		d.queued--
-		d.running[chat] = true
+		c.running = true
 		d.cond.Broadcast()
 		d.mu.Unlock()
 
 		d.handle(u)
 
 		d.mu.Lock()
-		delete(d.running, chat)
-		if len(d.queues[chat]) > 0 {
-			d.ready = append(d.ready, chat) // to the back: one busy chat cannot starve the others
+		if len(c.q) == 0 && c.overflow {
+			// Read back what waited in the database: with nothing of the chat in memory and no
+			// other worker on it, that is everything of it not yet handled. What is submitted
+			// meanwhile is marked missed and read the next time.
+			c.missed = false
+			d.mu.Unlock()
+			us, err := d.load(id, d.limit.Queued)
+			d.mu.Lock()
+			if err == nil {
+				if len(us) < d.limit.Queued && !c.missed {
+					c.overflow = false
+				}
+				d.enqueue(id, c, us)
+			}
+			// On an error the updates stay stored, and are read back after the chat's next
+			// update, or at the next start.
 		}
+		c.running = false
+		if len(c.q) == 0 && !c.overflow {
+			c.warned = false
+			if d.limited() {
+				d.refill(c, d.now())
+			}
+			if !d.limited() || c.tokens >= float64(d.limit.Burst) {
+				delete(d.chats, id) // its whole allowance is back: forget it
+			}
+		}
+		d.makeReady(id, c) // to the back: one busy chat cannot starve the others
 		d.cond.Broadcast()
 		d.mu.Unlock()
 	}
 }
 
-// waitIdle blocks until nothing is queued or running, or ctx ends.
+// schedule wakes parked chats after wait; the caller holds the lock.
+func (d *dispatcher) schedule(wait time.Duration) {
+	if d.timer == nil {
+		d.timer = time.AfterFunc(wait, d.wake)
+		return
+	}
+	d.timer.Reset(wait)
+}
+
+// wake makes the parked chats whose time has come ready, and schedules the next wake-up.
+func (d *dispatcher) wake() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	var next time.Duration
+	for id, c := range d.chats {
+		if !c.parked {
+			continue
+		}
+		if wait := c.until.Sub(now); wait > 0 {
+			if next == 0 || wait < next {
+				next = wait
+			}
+			continue
+		}
+		c.parked = false
+		d.parked--
+		d.makeReady(id, c)
+	}
+	if next > 0 && !d.closed {
+		d.schedule(next)
+	}
+	d.cond.Broadcast()
+}
+
+// waitIdle blocks until nothing is queued, running or waiting for its rate, or ctx ends.
 func (d *dispatcher) waitIdle(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() {
 		d.mu.Lock()
@@ -114,10 +300,22 @@ func (d *dispatcher) waitIdle(ctx context.Context) error {
 	defer stop()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for (d.queued > 0 || len(d.running) > 0) && ctx.Err() == nil {
+	for !d.idle() && ctx.Err() == nil {
 		d.cond.Wait()
 	}
 	return ctx.Err()
+}
+
+func (d *dispatcher) idle() bool {
+	if d.queued > 0 || d.parked > 0 {
+		return false
+	}
+	for _, c := range d.chats {
+		if c.running || c.overflow {
+			return false
+		}
+	}
+	return true
 }
 
 // close stops taking work: handlers already running finish (wait for them with wait); queued
@@ -125,6 +323,9 @@ func (d *dispatcher) waitIdle(ctx context.Context) error {
 func (d *dispatcher) close() {
 	d.mu.Lock()
 	d.closed = true
+	if d.timer != nil {
+		d.timer.Stop()
+	}
 	d.cond.Broadcast()
 	d.mu.Unlock()
 }

@@ -21,7 +21,7 @@ func TestDispatcherOrdersPerChatAndBoundsThePool(t *testing.T) {
 	started := make(chan int64, 100)
 	othersDone := make(chan struct{})
 	others := 0
-	d := newDispatcher(workers, 1000, func(u storage.InboundUpdate) {
+	d := newDispatcher(dispatchOptions{workers: workers, maxQueue: 1000}, func(u storage.InboundUpdate) {
 		mu.Lock()
 		running[u.ChatID]++
 		if running[u.ChatID] > 1 {
@@ -89,7 +89,7 @@ func TestDispatcherOrdersPerChatAndBoundsThePool(t *testing.T) {
 // A full queue makes submit wait instead of growing without bound; close releases it.
 func TestDispatcherBackpressure(t *testing.T) {
 	block := make(chan struct{})
-	d := newDispatcher(1, 2, func(storage.InboundUpdate) { <-block })
+	d := newDispatcher(dispatchOptions{workers: 1, maxQueue: 2}, func(storage.InboundUpdate) { <-block })
 	for i := int64(1); i <= 3; i++ { // one running, two queued
 		d.submit(storage.InboundUpdate{UpdateID: i, ChatID: i})
 	}
@@ -115,5 +115,194 @@ func TestDispatcherBackpressure(t *testing.T) {
 	}
 	if err := d.wait(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// fakeClock is a clock the test moves.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// handledLog records what a dispatcher handled, like the database does: an update is handled
+// once, however often it is queued.
+type handledLog struct {
+	mu      sync.Mutex
+	pending map[int64][]storage.InboundUpdate // by chat, oldest first
+	order   map[int64][]int64
+	twice   int
+}
+
+func (l *handledLog) store(u storage.InboundUpdate) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pending[u.ChatID] = append(l.pending[u.ChatID], u)
+}
+
+func (l *handledLog) handle(u storage.InboundUpdate) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := l.pending[u.ChatID]
+	for i, q := range p {
+		if q.UpdateID == u.UpdateID {
+			l.pending[u.ChatID] = append(p[:i:i], p[i+1:]...)
+			l.order[u.ChatID] = append(l.order[u.ChatID], u.UpdateID)
+			return
+		}
+	}
+	l.twice++ // already handled: the claim in the database says so, and nothing happens
+}
+
+func (l *handledLog) load(chat int64, n int) ([]storage.InboundUpdate, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := l.pending[chat]
+	return append([]storage.InboundUpdate(nil), p[:min(n, len(p))]...), nil
+}
+
+func (l *handledLog) handled(chat int64) []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]int64(nil), l.order[chat]...)
+}
+
+func newHandledLog() *handledLog {
+	return &handledLog{pending: map[int64][]storage.InboundUpdate{}, order: map[int64][]int64{}}
+}
+
+// A chat that sends faster than its limit is handled at its pace, in order, and told once; the
+// other chats are not held up; nothing is dropped.
+func TestDispatcherLimitsAFloodingChat(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	log := newHandledLog()
+	var warned []int64
+	var wmu sync.Mutex
+	d := newDispatcher(dispatchOptions{workers: 2, maxQueue: 1000, now: clock.now, load: log.load,
+		limit: ChatLimit{Burst: 3, Every: time.Second, Queued: 4},
+		warn:  func(chat int64) { wmu.Lock(); warned = append(warned, chat); wmu.Unlock() }}, log.handle)
+	defer d.close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	submit := func(id, chat int64) {
+		u := storage.InboundUpdate{UpdateID: id, ChatID: chat}
+		log.store(u)
+		d.submit(u)
+	}
+	for id := int64(1); id <= 10; id++ {
+		submit(id, 10)
+	}
+	submit(11, 20)
+	submit(12, 20)
+	// Chat 10 spends its burst and waits; chat 20 goes on.
+	told := func() int { wmu.Lock(); defer wmu.Unlock(); return len(warned) }
+	waitFor(ctx, t, d, func() bool { return len(log.handled(10)) == 3 && len(log.handled(20)) == 2 && told() == 1 })
+	d.mu.Lock()
+	parked := d.parked
+	d.mu.Unlock()
+	if parked != 1 {
+		t.Fatalf("parked chats: %d", parked)
+	}
+	wmu.Lock()
+	if len(warned) != 1 || warned[0] != 10 {
+		t.Fatalf("warned: %v", warned)
+	}
+	wmu.Unlock()
+	d.wake() // no time has passed: still waiting
+	if got := log.handled(10); len(got) != 3 {
+		t.Fatalf("handled before its time: %v", got)
+	}
+	clock.add(time.Second)
+	d.wake()
+	waitFor(ctx, t, d, func() bool { return len(log.handled(10)) == 4 })
+	// From now on one a second: each second of the clock lets one more through.
+	for n := 5; n <= 10; n++ {
+		clock.add(time.Second)
+		d.wake()
+		waitFor(ctx, t, d, func() bool { return len(log.handled(10)) == n })
+	}
+	if err := d.waitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := log.handled(10); len(got) != 10 {
+		t.Fatalf("chat 10 handled: %v", got)
+	}
+	for i, id := range log.handled(10) {
+		if id != int64(i+1) {
+			t.Fatalf("out of order: %v", log.handled(10))
+		}
+	}
+	wmu.Lock()
+	if len(warned) != 1 {
+		t.Fatalf("told more than once: %v", warned)
+	}
+	wmu.Unlock()
+	if log.twice != 0 {
+		t.Fatalf("%d updates queued twice", log.twice)
+	}
+}
+
+// A chat's flood stays in the database beyond a few updates in memory, and is read back in order.
+func TestDispatcherReadsBackWhatWaitsInTheDatabase(t *testing.T) {
+	log := newHandledLog()
+	block := make(chan struct{})
+	first := true
+	d := newDispatcher(dispatchOptions{workers: 1, maxQueue: 1000, load: log.load,
+		limit: ChatLimit{Queued: 3}}, func(u storage.InboundUpdate) {
+		if first {
+			first = false
+			<-block
+		}
+		log.handle(u)
+	})
+	defer d.close()
+	for id := int64(1); id <= 20; id++ {
+		u := storage.InboundUpdate{UpdateID: id, ChatID: 10}
+		log.store(u)
+		d.submit(u)
+	}
+	d.mu.Lock()
+	held := d.queued
+	d.mu.Unlock()
+	if held > 3 {
+		t.Fatalf("%d updates of one chat held in memory", held)
+	}
+	close(block)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.waitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := log.handled(10)
+	if len(got) != 20 {
+		t.Fatalf("handled %d of 20: %v", len(got), got)
+	}
+	for i, id := range got {
+		if id != int64(i+1) {
+			t.Fatalf("out of order: %v", got)
+		}
+	}
+}
+
+// waitFor waits until cond holds, woken by the dispatcher's own signal.
+func waitFor(ctx context.Context, t *testing.T, d *dispatcher, cond func() bool) {
+	t.Helper()
+	stop := context.AfterFunc(ctx, func() { d.mu.Lock(); d.cond.Broadcast(); d.mu.Unlock() })
+	defer stop()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for {
+		d.mu.Unlock()
+		ok := cond()
+		d.mu.Lock()
+		if ok {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatal("timed out waiting")
+		}
+		d.cond.Wait()
 	}
 }

@@ -292,6 +292,7 @@ func TestDirectiveRefusals(t *testing.T) {
 		{"cong-van.doc", []byte("\xd0\xcf\x11\xe0 old Word"), "lưu lại dạng .docx"},
 		{"hong.docx", []byte("PK\x03\x04 broken"), "Không đọc được tệp này"},
 		{"trong.txt", []byte("   \n\n "), "Không tìm thấy nội dung"},
+		{"qua-lon.docx", make([]byte, maxUpload+1), "Tệp quá lớn; bot nhận tệp đến 20 MB."},
 	} {
 		out := h.upload(officer, c.name, c.content, "")
 		contains(t, out[len(out)-1], c.want)

@@ -72,7 +72,7 @@ func TestStoredButUnhandledUpdateIsHandledAfterRestart(t *testing.T) {
 	}
 	out := h.srv.Sent(lan.ID)[before:]
 	contains(t, one(t, out), "Đã ghi nhận báo cáo", "trước khi máy chủ khởi động lại")
-	if pend, _ := h.st.PendingUpdates(h.ctx, 10); len(pend) != 0 {
+	if pend, _ := h.st.PendingUpdates(h.ctx, storage.PendingFilter{Limit: 10}); len(pend) != 0 {
 		t.Fatalf("still pending: %v", pend)
 	}
 }

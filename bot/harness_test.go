@@ -78,6 +78,12 @@ func newHarness(t *testing.T) *harness {
 // newBot starts a bot process against the same server and database (a restart).
 func (h *harness) newBot() *Bot {
 	h.t.Helper()
+	return h.newBotWith(ChatLimit{})
+}
+
+// newBotWith is newBot with a chat's limit.
+func (h *harness) newBotWith(limit ChatLimit) *Bot {
+	h.t.Helper()
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	b, err := New(h.ctx, Options{
 		Token:       h.srv.Token(),
@@ -88,6 +94,7 @@ func (h *harness) newBot() *Bot {
 		Location:    loc,
 		Workers:     4,
 		PollTimeout: time.Second,
+		ChatLimit:   limit,
 	})
 	if err != nil {
 		h.t.Fatalf("bot.New: %v", err)

@@ -22,7 +22,7 @@ type catalog struct {
 	RoleHead, RoleDeputy, RoleSupervisor       string
 	RoleAdmin                                  string
 	GroupUsePrivate, BtnOpenPrivate            string
-	UnknownCommand, Apology                    string
+	UnknownCommand, Apology, TooFast           string
 	NotAllowed, ButtonExpired                  string
 	LanguageAsk, LanguageSet                   string
 

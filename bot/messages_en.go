@@ -51,6 +51,7 @@ var en = catalog{
 	GroupUsePrivate: "To see and report tasks, please write to the bot in a private chat.",
 	BtnOpenPrivate:  "Write to the bot",
 	UnknownCommand:  "The bot does not know this command. Send /help to see the commands.",
+	TooFast:         "⏳ You are sending many messages in a row. All of them have been received and will be answered in turn, a little more slowly; there is no need to send them again.",
 	Apology: "Sorry, something went wrong while handling your request, and nothing was saved. " +
 		"Please try again in a few minutes.",
 	NotAllowed:    "You have no access to this, or it no longer exists.",

@@ -51,6 +51,7 @@ var vi = catalog{
 	GroupUsePrivate: "Để xem và báo cáo nhiệm vụ, Thầy/Cô vui lòng nhắn riêng cho bot.",
 	BtnOpenPrivate:  "Nhắn riêng cho bot",
 	UnknownCommand:  "Bot chưa hiểu lệnh này. Thầy/Cô gõ /trogiup để xem các lệnh.",
+	TooFast:         "⏳ Thầy/Cô đang gửi nhiều tin liên tiếp. Hệ thống đã nhận đủ và sẽ trả lời lần lượt, chậm hơn một chút; Thầy/Cô không cần gửi lại.",
 	Apology: "Xin lỗi Thầy/Cô, hệ thống gặp sự cố khi xử lý yêu cầu vừa rồi và chưa ghi nhận gì. " +
 		"Thầy/Cô vui lòng thử lại sau ít phút.",
 	NotAllowed:    "Thầy/Cô không có quyền xem hoặc thao tác nội dung này, hoặc nội dung đã không còn.",

@@ -215,6 +215,23 @@ func (b *Bot) apologise(ctx context.Context, upd *models.Update) {
 	b.flush(ctx, t)
 }
 
+// warnTooFast tells a person, once per flood, that their messages will be answered in turn. A
+// group is not told: its flood is many people's.
+func (b *Bot) warnTooFast(chatID int64) {
+	if chatID <= 0 {
+		return
+	}
+	ctx := context.Background()
+	var member *storage.Member
+	if m, err := b.st.MemberByTelegramID(ctx, chatID); err == nil {
+		member = &m
+	}
+	t := b.outboxTurn(ctx, storage.OutboxMessage{ChatID: chatID}, member)
+	t.upd = &models.Update{}
+	t.send(t.m.TooFast, nil)
+	b.flush(ctx, t)
+}
+
 // flush makes the calls a committed turn queued, in order, and remembers the confirmations of
 // reports whose album is still arriving. A button press is always answered, even with nothing to
 // say.

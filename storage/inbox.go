@@ -45,10 +45,21 @@ func (s *Store) SaveUpdates(ctx context.Context, us []InboundUpdate) ([]InboundU
 	return fresh, nil
 }
 
+// PendingFilter chooses stored updates that were never handled.
+type PendingFilter struct {
+	After  int64  // only updates with a greater id
+	ChatID *int64 // only this chat's
+	Limit  int
+}
+
 // PendingUpdates lists stored updates that were never handled, oldest first.
-func (s *Store) PendingUpdates(ctx context.Context, limit int) ([]InboundUpdate, error) {
+func (s *Store) PendingUpdates(ctx context.Context, f PendingFilter) ([]InboundUpdate, error) {
+	q := s.q(ctx).Where("handled_at IS NULL AND update_id > ?", f.After)
+	if f.ChatID != nil {
+		q = q.Where("chat_id = ?", *f.ChatID)
+	}
 	var us []InboundUpdate
-	err := s.q(ctx).Where("handled_at IS NULL").Order("update_id").Limit(limit).Find(&us).Error
+	err := q.Order("update_id").Limit(f.Limit).Find(&us).Error
 	return us, wrap("pending updates", err)
 }
 

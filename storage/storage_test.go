@@ -453,7 +453,7 @@ func TestInbox(t *testing.T) {
 		if ok := storagetest.Must(s.ClaimUpdate(ctx, 1, ""))(t); ok {
 			t.Fatal("an update was claimed twice")
 		}
-		pend := storagetest.Must(s.PendingUpdates(ctx, 10))(t)
+		pend := storagetest.Must(s.PendingUpdates(ctx, storage.PendingFilter{Limit: 10}))(t)
 		if len(pend) != 2 || pend[0].UpdateID != 2 || pend[1].UpdateID != 3 {
 			t.Fatalf("pending: %v", pend)
 		}
@@ -464,8 +464,19 @@ func TestInbox(t *testing.T) {
 			}
 			return errors.New("handler failed")
 		})
-		if pend := storagetest.Must(s.PendingUpdates(ctx, 10))(t); len(pend) != 2 {
+		if pend := storagetest.Must(s.PendingUpdates(ctx, storage.PendingFilter{Limit: 10}))(t); len(pend) != 2 {
 			t.Fatalf("after rollback: %v", pend)
+		}
+		// One chat's, and those after an id: how a flood is read back, and a restart catches up.
+		chat := int64(10)
+		if pend := storagetest.Must(s.PendingUpdates(ctx, storage.PendingFilter{ChatID: &chat, Limit: 10}))(t); len(pend) != 1 || pend[0].UpdateID != 3 {
+			t.Fatalf("chat 10's: %v", pend)
+		}
+		if pend := storagetest.Must(s.PendingUpdates(ctx, storage.PendingFilter{After: 2, Limit: 10}))(t); len(pend) != 1 || pend[0].UpdateID != 3 {
+			t.Fatalf("after 2: %v", pend)
+		}
+		if pend := storagetest.Must(s.PendingUpdates(ctx, storage.PendingFilter{Limit: 1}))(t); len(pend) != 1 || pend[0].UpdateID != 2 {
+			t.Fatalf("limit 1: %v", pend)
 		}
 	})
 }
