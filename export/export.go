@@ -6,7 +6,6 @@ package export
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 
 	"nhacviec/storage"
@@ -121,9 +121,13 @@ var widths = []float64{34, 12, 34, 12, 7, 48, 12, 22, 12, 24, 11, 17, 48, 36, 36
 func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	// Deflate at its fastest: a province's sheet is 150 MB of XML, and the default level spends
-	// seconds on a few percent of size.
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+	// The zip goes straight to w: excelize would build the whole file in a buffer of its own first
+	// (what it passes here), only to copy it to w. It adds nothing to that buffer but the zip64
+	// markers of parts over 4 GB, which a sheet of a million rows does not reach. Deflate runs at
+	// its fastest, with klauspost's flate, which is twice as quick as the standard library's: a
+	// province's sheet is 150 MB of XML, and the default level spends seconds on a few percent of
+	// size.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return flate.NewWriter(out, flate.BestSpeed)
@@ -156,25 +160,44 @@ func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) e
 	if err := f.SetSheetName("Sheet1", l.Details); err != nil {
 		return err
 	}
-	if err := writeDetails(f, l.Details, "Rows", rows, l, loc, styles); err != nil {
+	// The details and the sheets of the statuses to follow up (the done rows stay in the details,
+	// where the header's filter finds them: at the end of a year they are most of a province's
+	// rows). The sheets are opened one after the other, filled at the same time (a stream writer
+	// touches its own sheet only), and closed one after the other.
+	details, err := openSheet(f, l.Details, l, styles)
+	if err != nil {
 		return err
 	}
 	if err := writeSummary(f, rows, l, percent, styles); err != nil {
 		return err
 	}
-	// A sheet for each status that needs following up; the done rows stay in the details, where
-	// the header's filter finds them (at the end of a year they are most of a province's rows).
-	for i, st := range []storage.Status{storage.StatusOverdue, storage.StatusInProgress} {
-		var in []storage.ExportRow
-		for _, r := range rows {
-			if r.Status == st {
-				in = append(in, r)
-			}
-		}
+	follow := []storage.Status{storage.StatusOverdue, storage.StatusInProgress}
+	parts := make([]*sheetWriter, len(follow))
+	for i, st := range follow {
 		if _, err := f.NewSheet(l.Statuses[st]); err != nil {
 			return err
 		}
-		if err := writeDetails(f, l.Statuses[st], fmt.Sprintf("Rows%d", i+1), in, l, loc, styles); err != nil {
+		if parts[i], err = openSheet(f, l.Statuses[st], l, styles); err != nil {
+			return err
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- details.rows(rows, nil, loc) }()
+	var errs []error
+	for i, st := range follow {
+		errs = append(errs, parts[i].rows(rows, func(r *storage.ExportRow) bool { return r.Status == st }, loc))
+	}
+	errs = append(errs, <-done)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := details.close("Rows"); err != nil {
+		return err
+	}
+	for i, p := range parts {
+		if err := p.close(fmt.Sprintf("Rows%d", i+1)); err != nil {
 			return err
 		}
 	}
@@ -182,14 +205,6 @@ func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) e
 }
 
 type sheetStyles struct{ bold, date, stamp, wrap int }
-
-// wrapped is a text cell that wraps; nil (no cell) when empty.
-func wrapped(text string, style int) any {
-	if text == "" {
-		return nil
-	}
-	return excelize.Cell{StyleID: style, Value: text}
-}
 
 // orNil is the text, or nil (no cell) when empty.
 func orNil(text string) any {
@@ -206,57 +221,106 @@ func cell(col, row int) string {
 	return name
 }
 
-// writeDetails writes one row per school and task (and period), with the header frozen and
-// filtered. It streams the rows to the file, so that a province's export stays quick and small.
-func writeDetails(f *excelize.File, sheet, table string, rows []storage.ExportRow, l Labels, loc *time.Location, s sheetStyles) error {
+// excelDays is a time as Excel keeps it: days since 30 December 1899, the time of day as the
+// fraction. Excel has no time zones: t's wall time is what it shows.
+func excelDays(t time.Time) float64 {
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+	return float64(wall.Sub(excelEpoch)) / float64(24*time.Hour)
+}
+
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// sheetWriter streams one sheet of rows: one row per school and task (and period), with the
+// header frozen and filtered.
+type sheetWriter struct {
+	sw *excelize.StreamWriter
+	l  Labels
+	s  sheetStyles
+	n  int // rows written
+}
+
+func openSheet(f *excelize.File, sheet string, l Labels, s sheetStyles) (*sheetWriter, error) {
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 3, YSplit: 1, TopLeftCell: "D2", ActivePane: "bottomRight"}); err != nil {
-		return err
+		return nil, err
 	}
 	header := make([]any, len(l.Columns))
 	for i, c := range l.Columns {
 		header[i] = excelize.Cell{StyleID: s.bold, Value: c}
 	}
 	if err := sw.SetRow("A1", header); err != nil {
-		return err
+		return nil, err
+	}
+	return &sheetWriter{sw: sw, l: l, s: s}, nil
+}
+
+// rows writes the rows that keep accepts (all when nil). What repeats from row to row (a school's
+// path, a task's words, the labels) is made into a cell once.
+func (w *sheetWriter) rows(rows []storage.ExportRow, keep func(*storage.ExportRow) bool, loc *time.Location) error {
+	s, l := w.s, w.l
+	wrapped := func(text string) any {
+		if text == "" {
+			return nil
+		}
+		return excelize.Cell{StyleID: s.wrap, Value: text}
+	}
+	type schoolCells struct{ path, code, name, level any }
+	type taskCells struct{ title, citation, directive any }
+	schools := map[int64]schoolCells{}
+	tasks := map[int64]taskCells{}
+	statuses := map[storage.Status]any{}
+	for st, label := range l.Statuses {
+		statuses[st] = label
 	}
 	values := make([]any, len(l.Columns))
-	paths := map[int64]string{} // each school's path, joined once
-	for i, r := range rows {
+	for i := range rows {
+		r := &rows[i]
+		if keep != nil && !keep(r) {
+			continue
+		}
+		sc, ok := schools[r.SchoolID]
+		if !ok {
+			sc = schoolCells{strings.Join(r.Path, " › "), r.SchoolCode, r.SchoolName, l.Levels[r.Level]}
+			schools[r.SchoolID] = sc
+		}
+		tc, ok := tasks[r.TaskID]
+		if !ok {
+			tc = taskCells{wrapped(r.Title), orNil(r.Citation), orNil(r.Directive)}
+			tasks[r.TaskID] = tc
+		}
 		var stamp any
 		if r.ReportAt != nil {
-			local := r.ReportAt.In(loc)
-			// Excel has no time zones: the wall time in the installation's zone.
-			stamp = excelize.Cell{StyleID: s.stamp, Value: time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), local.Second(), 0, time.UTC)}
+			stamp = excelize.Cell{StyleID: s.stamp, Value: excelDays(r.ReportAt.In(loc))}
 		}
-		p, ok := paths[r.SchoolID]
-		if !ok {
-			p = strings.Join(r.Path, " › ")
-			paths[r.SchoolID] = p
-		}
-		values = append(values[:0], p, r.SchoolCode, r.SchoolName, l.Levels[r.Level], r.Seq,
-			wrapped(r.Title, s.wrap), orNil(r.Citation), orNil(r.Directive), excelize.Cell{StyleID: s.date, Value: r.Due.Time(time.UTC)},
-			l.Statuses[r.Status], r.Progress, stamp, wrapped(r.Result, s.wrap),
-			wrapped(r.Difficulties, s.wrap), wrapped(r.Proposals, s.wrap), r.Evidence, orNil(period(r)))
-		if err := sw.SetRow(cell(1, i+2), values); err != nil {
+		values = append(values[:0], sc.path, sc.code, sc.name, sc.level, r.Seq,
+			tc.title, tc.citation, tc.directive, excelize.Cell{StyleID: s.date, Value: excelDays(r.Due.Time(time.UTC))},
+			statuses[r.Status], r.Progress, stamp, wrapped(r.Result),
+			wrapped(r.Difficulties), wrapped(r.Proposals), r.Evidence, orNil(period(*r)))
+		w.n++
+		if err := w.sw.SetRow(cell(1, w.n+1), values); err != nil {
 			return err
 		}
 	}
-	// A table gives the header its filter buttons without reading the streamed sheet back.
+	return nil
+}
+
+// close gives the header its filter buttons, as a table (without reading the streamed sheet
+// back), and ends the sheet.
+func (w *sheetWriter) close(table string) error {
 	noStripes := false
-	if err := sw.AddTable(&excelize.Table{Range: "A1:" + cell(len(l.Columns), max(2, len(rows)+1)), Name: table,
+	if err := w.sw.AddTable(&excelize.Table{Range: "A1:" + cell(len(w.l.Columns), max(2, w.n+1)), Name: table,
 		ShowRowStripes: &noStripes}); err != nil {
 		return err
 	}
-	return sw.Flush()
+	return w.sw.Flush()
 }
 
 // writeSummary counts, per task, the schools in each status.

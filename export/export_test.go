@@ -127,6 +127,22 @@ func TestXLSX(t *testing.T) {
 	if shown, _ := f.GetCellValue("Chi tiết", "I2"); shown != "10/12/2026" || raw != "46366" {
 		t.Fatalf("deadline cell: shown %q raw %q", shown, raw)
 	}
+	// The latest report's time too, as the wall time in Vietnam.
+	found := false
+	for i, row := range head {
+		if len(row) > 1 && row[1] == "TH_A" {
+			found = true
+			at := cell(i+1, 12)
+			shown, _ := f.GetCellValue("Chi tiết", at)
+			raw, _ := f.GetCellValue("Chi tiết", at, excelize.Options{RawCellValue: true})
+			if shown != "01/12/2026 09:00" || !strings.HasPrefix(raw, "46357.375") {
+				t.Fatalf("report time cell: shown %q raw %q", shown, raw)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no row of TH_A: %v", head)
+	}
 	if w, _ := f.GetColWidth("Chi tiết", "F"); w < 30 {
 		t.Fatalf("task column width %v", w)
 	}
@@ -138,4 +154,9 @@ func TestXLSX(t *testing.T) {
 	if len(overdue) != 2 || overdue[1][1] != "MN_A" {
 		t.Fatalf("overdue sheet: %v", overdue)
 	}
+}
+
+func cell(row, col int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
 }

@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,6 +33,8 @@ type ExportRow struct {
 	Difficulties           string
 	Proposals              string
 	Evidence               int // files over all the school's reports on the task
+
+	order int // the school's place in the export, while sorting
 }
 
 // ExportQuery says which rows to export.
@@ -257,18 +261,30 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 	if q.Current {
 		return out, nil // a digest counts; it does not list
 	}
-	// By unit path (each school's path joined once), school, task number, period.
-	keys := make(map[int64]string, len(paths))
+	// By unit path, school, task number, period: the schools are put in order once, and the rows
+	// by their school's place (a province sorts 223,000 rows).
+	type place struct {
+		id         int64
+		path, name string
+	}
+	places := make([]place, 0, len(paths))
 	for id, p := range paths {
-		keys[id] = strings.Join(p.names, "\x00")
+		places = append(places, place{id, strings.Join(p.names, "\x00"), byID[id].Name})
+	}
+	slices.SortFunc(places, func(a, b place) int {
+		return cmp.Or(strings.Compare(a.path, b.path), strings.Compare(a.name, b.name), cmp.Compare(a.id, b.id))
+	})
+	order := make(map[int64]int, len(places))
+	for i, p := range places {
+		order[p.id] = i
+	}
+	for i := range out {
+		out[i].order = order[out[i].SchoolID]
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := &out[i], &out[j]
-		if pa, pb := keys[a.SchoolID], keys[b.SchoolID]; pa != pb {
-			return pa < pb
-		}
-		if a.SchoolName != b.SchoolName {
-			return a.SchoolName < b.SchoolName
+		if a.order != b.order {
+			return a.order < b.order
 		}
 		if a.Seq != b.Seq {
 			return a.Seq < b.Seq
