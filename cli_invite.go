@@ -55,14 +55,9 @@ func inviteCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		case r == storage.RoleSupervisor && u.Kind == storage.KindSchool:
 			return e.fail(e.tx.RoleNeedsOffice, u.Code)
 		}
-		username := e.cfg.BotUsername
-		if username == "" {
-			if e.cfg.Token == "" {
-				return e.fail(e.tx.NeedUsername)
-			}
-			if username, err = bot.Username(e.ctx, e.cfg.Token, e.cfg.APIURL, e.log); err != nil {
-				return e.fail(e.tx.BotError, err)
-			}
+		username, code := e.botUsername()
+		if code != 0 {
+			return code
 		}
 		inv, err := st.CreateInvite(e.ctx, storage.NewInvite{UnitID: u.ID, Role: r, MaxUses: *uses, TTL: *expires})
 		if err != nil {
@@ -95,4 +90,20 @@ func inviteCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		e.out(e.tx.InviteLimits, usesText, expiry)
 		return 0
 	}
+}
+
+// botUsername is the bot's username for invite links: NHACVIEC_BOT_USERNAME, or Telegram's answer
+// to the token. It returns the exit status to return when there is none (1), otherwise 0.
+func (e *env) botUsername() (string, int) {
+	if e.cfg.BotUsername != "" {
+		return e.cfg.BotUsername, 0
+	}
+	if e.cfg.Token == "" {
+		return "", e.fail("%s", e.tx.NeedUsername)
+	}
+	username, err := bot.Username(e.ctx, e.cfg.Token, e.cfg.APIURL, e.log)
+	if err != nil {
+		return "", e.fail(e.tx.BotError, err)
+	}
+	return username, 0
 }

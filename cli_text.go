@@ -23,6 +23,9 @@ type cliText struct {
 	BadRole, BadUses, BadExpires, RoleNeedsSchool, RoleNeedsOffice         string
 	NeedUsername, InviteCode, InviteLink, InviteFor, InviteLimits          string
 	Unlimited, Never                                                       string
+	InviteSheetUsage, BadSheetExt, SheetExists, NoSchoolsBelow, AllJoined  string
+	SheetInvites, SheetWritten, SheetRerun, SheetJoined, SheetSkipped      string
+	SheetNotWritten, SheetStale, BadCardLang                               string
 	DirectiveUsage, BadCadence, OnlyWithPublish, NoTasksFound              string
 	BadSpec, BadLadder, BadCutoff, BadHolidays, BadRate                    string
 	RunJobUsage, BadAt, RemindersQueued, OutboxDrained                     string
@@ -91,6 +94,7 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   units list      in cây đơn vị
   task create     tạo nhiệm vụ và giao cho các trường
   invite create   tạo mã mời và đường link tham gia
+  invite sheet    in thư mời có mã QR cho mọi trường thuộc một đơn vị (.pdf, .png)
   directive import F  đọc một văn bản chỉ đạo (.docx, .pdf, .txt); với --publish thì phát hành
   run-job reminders   chạy một lượt nhắc việc (--at để chạy như ở thời điểm khác), gửi hết rồi thoát
   run-job digest      gửi tổng hợp tuần cho các cán bộ phụ trách, gửi hết rồi thoát
@@ -167,6 +171,19 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	InviteLink:          "Đường link: %s",
 	InviteFor:           "Đơn vị:    %s (%s), vai trò: %s",
 	InviteLimits:        "Số lượt:   %s · thời hạn: %s",
+	InviteSheetUsage:    "Cách dùng: nhacviec invite sheet --unit MÃ -o TỆP.pdf|TỆP.png [--uses 1] [--expires 720h] [--skip-joined] [--force] [--card-lang vi|en]",
+	BadSheetExt:         "-o %s: chỉ ghi được tệp .pdf (để in) hoặc .png (mỗi trang một ảnh)",
+	SheetExists:         "Tệp %s đã có; lệnh không ghi đè. Hãy chọn tên khác, hoặc thêm --force để ghi đè (mã mời trong tệp cũ vẫn dùng được).",
+	NoSchoolsBelow:      "Đơn vị %s (%s) không có trường nào trực thuộc; không tạo mã mời nào và không ghi tệp.",
+	AllJoined:           "Cả %d trường thuộc %s (%s) đều đã có hiệu trưởng tham gia; không tạo mã mời nào và không ghi tệp.",
+	SheetInvites:        "Đã tạo %d mã mời %s cho các trường thuộc %s (%s).",
+	SheetWritten:        "Đã ghi %d trang vào %s.",
+	SheetRerun:          "Lưu ý: mỗi lần chạy lệnh này tạo bộ mã mới; mã trong các tờ in trước vẫn dùng được đến khi hết hạn hoặc hết lượt.",
+	SheetJoined:         "%d trường trong số này đã có hiệu trưởng tham gia; thêm --skip-joined để bỏ qua các trường đó.",
+	SheetSkipped:        "Đã bỏ qua %d trường đã có hiệu trưởng tham gia.",
+	SheetNotWritten:     "Đã tạo %d mã mời nhưng không ghi được tệp: %v\nChưa ai thấy các mã này; hãy chạy lại lệnh để in bộ mã mới.",
+	SheetStale:          "Lưu ý: %s còn lại từ một lần in trước, không thuộc bộ này.",
+	BadCardLang:         "--card-lang: %q không phải vi hoặc en",
 	Unlimited:           "không giới hạn",
 	Never:               "không giới hạn",
 	BadSpec:             "%s: %q không phải lịch cron (ví dụ \"*/5 * * * *\"), hoặc off",
@@ -252,6 +269,7 @@ Usage: nhacviec <command> [options]
   units list      print the unit tree
   task create     create a task and assign it to schools
   invite create   create an invite code and its link
+  invite sheet    print invites with QR codes for every school of a unit (.pdf, .png)
   directive import F  read a directive (.docx, .pdf, .txt); with --publish, publish it
   run-job reminders   run one reminder tick (--at: as if at another time), send everything, exit
   run-job digest      send the weekly digest to every supervisor, send everything, exit
@@ -328,6 +346,19 @@ Options of a command: nhacviec <command> -h
 	InviteLink:          "Link:    %s",
 	InviteFor:           "Unit:    %s (%s), role: %s",
 	InviteLimits:        "Uses:    %s · expires: %s",
+	InviteSheetUsage:    "Usage: nhacviec invite sheet --unit CODE -o FILE.pdf|FILE.png [--uses 1] [--expires 720h] [--skip-joined] [--force] [--card-lang vi|en]",
+	BadSheetExt:         "-o %s: only a .pdf (to print) or a .png (one picture per page) can be written",
+	SheetExists:         "%s already exists and is not overwritten. Choose another name, or add --force to overwrite it (the codes in the old file keep working).",
+	NoSchoolsBelow:      "No school lies beneath %s (%s); no invite was created and no file written.",
+	AllJoined:           "All %d schools of %s (%s) already have a head who joined; no invite was created and no file written.",
+	SheetInvites:        "Created %d invites (%s) for the schools of %s (%s).",
+	SheetWritten:        "Wrote %d page(s) to %s.",
+	SheetRerun:          "Note: every run creates new codes; the codes on sheets printed before keep working until they expire or are used up.",
+	SheetJoined:         "%d of these schools already have a head who joined; add --skip-joined to leave them out.",
+	SheetSkipped:        "Left out %d schools that already have a head who joined.",
+	SheetNotWritten:     "Created %d invites but could not write the file: %v\nNobody has seen these codes; run the command again to print new ones.",
+	SheetStale:          "Note: %s is left from an earlier run and is not part of this sheet.",
+	BadCardLang:         "--card-lang: %q is not vi or en",
 	Unlimited:           "unlimited",
 	Never:               "never",
 	BadSpec:             "%s: %q is not a cron spec (like \"*/5 * * * *\"), nor off",

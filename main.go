@@ -57,6 +57,7 @@ var commands = []command{
 	{name: "units list", flags: unitsListFlags},
 	{name: "task create", flags: taskCreateFlags},
 	{name: "invite create", flags: inviteCreateFlags},
+	{name: "invite sheet", flags: inviteSheetFlags},
 	{name: "directive import", flags: directiveImportFlags},
 	{name: "run-job", needToken: true, flags: runJobFlags},
 	{name: "holiday", flags: holidayFlags},
