@@ -54,6 +54,7 @@ type dispatcher struct {
 	ready    []int64 // chats with queued updates, free to run, and no worker on them
 	parked   int     // chats waiting for their rate
 	timer    *time.Timer
+	wakeAt   time.Time // when the timer fires, on the real clock; zero when it is not set
 	queued   int
 	maxQueue int
 	waiting  int // submitters held back by a full queue
@@ -255,8 +256,14 @@ func (d *dispatcher) work() {
 	}
 }
 
-// schedule wakes parked chats after wait; the caller holds the lock.
+// schedule wakes parked chats after wait, unless a wake-up comes sooner; the caller holds the
+// lock.
 func (d *dispatcher) schedule(wait time.Duration) {
+	at := time.Now().Add(wait)
+	if !d.wakeAt.IsZero() && d.wakeAt.Before(at) {
+		return
+	}
+	d.wakeAt = at
 	if d.timer == nil {
 		d.timer = time.AfterFunc(wait, d.wake)
 		return
@@ -268,6 +275,7 @@ func (d *dispatcher) schedule(wait time.Duration) {
 func (d *dispatcher) wake() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.wakeAt = time.Time{}
 	now := d.now()
 	var next time.Duration
 	for id, c := range d.chats {
