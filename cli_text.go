@@ -42,6 +42,8 @@ type cliText struct {
 	FieldKind, FieldNumber, FieldDate, FieldIssuer, FieldTitle, FieldYear  string
 	ProposedTasks, ContextItems, DirectivePublished, DirectiveMessages     string
 	RoleHead, RoleDeputy, RoleSupervisor, RoleAdmin                        string
+	SandboxExists, SandboxPostgres, SandboxDBIgnored, SandboxTwoFiles      string
+	SandboxFailed                                                          string
 }
 
 // roleName names a role for the operator.
@@ -88,6 +90,7 @@ var cliVI = cliText{
 
 Cách dùng: nhacviec <lệnh> [tùy chọn]
 
+  sandbox         thử bot ngay trong terminal: không cần Telegram, không cần token
   serve           chạy bot (long polling); cần NHACVIEC_TELEGRAM_TOKEN
   migrate         cập nhật cấu trúc cơ sở dữ liệu rồi thoát
   units import F  nhập cây đơn vị từ tệp CSV (code,name,kind,parent,level)
@@ -256,6 +259,11 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	RoleDeputy:          "Phó Hiệu trưởng",
 	RoleSupervisor:      "Cán bộ phụ trách",
 	RoleAdmin:           "Quản trị hệ thống",
+	SandboxExists:       "%s đã có: hộp cát chỉ ghi vào một tệp mới do nó tạo ra (chọn tên khác, hoặc bỏ --keep để dùng tệp tạm).",
+	SandboxPostgres:     "hộp cát chỉ dùng SQLite: --keep cần một đường dẫn tệp, không phải %s",
+	SandboxDBIgnored:    "(NHACVIEC_DB không được dùng: hộp cát luôn có cơ sở dữ liệu riêng; --keep TỆP để giữ lại.)",
+	SandboxTwoFiles:     "--db %s và --keep %s: chỉ dùng một (--keep)",
+	SandboxFailed:       "Không khởi động được hộp cát: %v",
 }
 
 var cliEN = cliText{
@@ -263,6 +271,7 @@ var cliEN = cliText{
 
 Usage: nhacviec <command> [options]
 
+  sandbox         try the bot in this terminal: no Telegram, no token
   serve           run the bot (long polling); needs NHACVIEC_TELEGRAM_TOKEN
   migrate         bring the database schema up to date and exit
   units import F  import the unit tree from a CSV file (code,name,kind,parent,level)
@@ -431,4 +440,9 @@ Options of a command: nhacviec <command> -h
 	RoleDeputy:          "deputy head",
 	RoleSupervisor:      "supervising officer",
 	RoleAdmin:           "administrator",
+	SandboxExists:       "%s exists: the sandbox only writes to a new file of its own (choose another name, or leave --keep out for a temporary one).",
+	SandboxPostgres:     "the sandbox uses SQLite only: --keep takes a file path, not %s",
+	SandboxDBIgnored:    "(NHACVIEC_DB is not used: the sandbox always has a database of its own; --keep FILE keeps it.)",
+	SandboxTwoFiles:     "--db %s and --keep %s: use one (--keep)",
+	SandboxFailed:       "The sandbox could not start: %v",
 }

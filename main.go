@@ -67,6 +67,7 @@ var commands = []command{
 	{name: "backup", flags: backupFlags},
 	{name: "member", flags: memberFlags},
 	{name: "audit", flags: auditFlags},
+	{name: "sandbox", flags: sandboxFlags},
 }
 
 // run is the whole program with its inputs passed in, so tests drive it like a user.
