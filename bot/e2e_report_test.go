@@ -243,6 +243,17 @@ func TestCancelAndDrafts(t *testing.T) {
 	_, out = h.press(lan, ask, "Bỏ bản nháp")
 	contains(t, h.message(lan, ask.MessageID), "Đã bỏ bản báo cáo")
 	contains(t, one(t, out), "Nhiệm vụ 2: Kiểm tra nội bộ", "mức tiến độ")
+	// The progress step also takes the result, and the difficulties, after the percentage.
+	h.say(lan, "/huy")
+	one(t, h.say(lan, "/baocao 2"))
+	contains(t, one(t, h.say(lan, "ba mươi")), "Tiến độ phải là một số nguyên")
+	next := one(t, h.say(lan, "40 % Đã họp hội đồng sư phạm\nKhó khăn: thiếu phòng họp"))
+	contains(t, next, "Đề xuất, kiến nghị")
+	h.press(lan, next, "Không có")
+	h.press(lan, h.last(lan), "Tiếp tục")
+	contains(t, h.last(lan), "Xác nhận báo cáo", "40%", "Đã họp hội đồng sư phạm", "Khó khăn, vướng mắc: thiếu phòng họp")
+	h.say(lan, "/huy")
+	ask = one(t, h.say(lan, "/baocao 2"))
 	// The draft survives a restart of the bot.
 	h.bot.Close(time.Second)
 	h.bot = h.newBot()

@@ -292,6 +292,20 @@ func parsePercent(s string) (p int, isPct, ok bool) {
 	return p, isPct, p >= 0 && p <= 100
 }
 
+// progressAnswer reads the answer to the progress step: a percentage ("80%", "80 %", "80"), and
+// what follows it.
+func progressAnswer(text string) (p int, rest string, ok bool) {
+	if p, _, ok := parsePercent(strings.ReplaceAll(text, " ", "")); ok {
+		return p, "", true
+	}
+	tok, after := nextToken(text)
+	if next, after2 := nextToken(after); next == "%" && isDigits(tok) {
+		tok, after = tok+"%", after2
+	}
+	p, _, ok = parsePercent(tok)
+	return p, strings.TrimSpace(after), ok
+}
+
 // checkLengths returns the message for a text that is too long, or "".
 func (t *turn) checkLengths(result, difficulties, proposals string) string {
 	if n := utf8.RuneCountInString(result); n > maxResultLen {
@@ -597,12 +611,28 @@ func (t *turn) continueFlow(conv storage.Conversation, msg *models.Message) erro
 		}
 		d.AssignmentID = a.ID
 	case stepProgress:
-		p, _, ok := parsePercent(strings.ReplaceAll(text, " ", ""))
+		// "80%", or "80% Đã họp hội đồng" with the result (and Khó khăn:/Đề xuất: lines) after it,
+		// as a one-line report has it.
+		p, rest, ok := progressAnswer(text)
 		if !ok {
 			t.send(t.m.ProgressInvalid, nil)
 			return nil
 		}
+		result, difficulties, proposals := splitNotes(rest)
+		if m := t.checkLengths(result, difficulties, proposals); m != "" {
+			t.send(m, nil)
+			return nil
+		}
 		d.Progress = &p
+		if result != "" {
+			d.Result = result
+		}
+		if difficulties != "" {
+			d.Difficulties = &difficulties
+		}
+		if proposals != "" {
+			d.Proposals = &proposals
+		}
 	case stepResult:
 		if m := t.checkLengths(text, "", ""); m != "" {
 			t.send(m, nil)
