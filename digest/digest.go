@@ -33,7 +33,7 @@ type Digest struct {
 	Directives []Block
 	Late       []UnitCount  // the units beneath with most overdue, most first
 	ByUnit     []UnitStatus // each unit right beneath (or each school), in name order: for the chart
-	Silent     []string     // schools with open tasks and no report since Since
+	Silent     []string     // schools with open tasks given before Since and no report since
 	Overdue    []string     // schools with an overdue task, by name
 	Issues     []storage.Issue
 	Extensions []storage.WaitingExtension
@@ -145,7 +145,9 @@ func Compute(ctx context.Context, st Store, q Query) (Digest, error) {
 			schools[r.SchoolID] = s
 			schoolIDs = append(schoolIDs, r.SchoolID)
 		}
-		s.open = s.open || r.Status == storage.StatusInProgress || r.Status == storage.StatusOverdue
+		// Silent means a whole period without a word on a task it had all along: a task given
+		// this week does not count yet.
+		s.open = s.open || (r.Status == storage.StatusInProgress || r.Status == storage.StatusOverdue) && r.AssignedAt.Before(since)
 		s.late = s.late || r.Status == storage.StatusOverdue
 		if r.ReportAt != nil && r.ReportAt.After(s.lastReport) {
 			s.lastReport = *r.ReportAt

@@ -160,3 +160,31 @@ func TestDigestByUnitAndTask(t *testing.T) {
 		}
 	}
 }
+
+// A school is silent when it said nothing for a whole period on a task it had all along; a task
+// given this week does not make it silent yet.
+func TestSilentOnlyForTasksItHad(t *testing.T) {
+	st, u, clock := province(t)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)
+	clock.Set(at.Add(-2 * time.Hour)) // Monday morning, before the digest
+	if _, _, err := st.CreateTask(ctx, storage.NewTask{Title: "Báo cáo nhanh sĩ số", Due: storage.Date{Year: 2026, Month: 12, Day: 18}}, []int64{u["TH_B"].ID}); err != nil {
+		t.Fatal(err)
+	}
+	q := digest.Query{Unit: u["XA_B"], Since: at.AddDate(0, 0, -7), At: at, Loc: hcm}
+	d, err := digest.Compute(ctx, st, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Schools != 1 || len(d.Silent) != 0 {
+		t.Fatalf("a task given this morning: %d schools, silent %v", d.Schools, d.Silent)
+	}
+	// A week later, with still no word, it is.
+	q.Since, q.At = at, at.AddDate(0, 0, 7)
+	if d, err = digest.Compute(ctx, st, q); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Silent) != 1 || d.Silent[0] != u["TH_B"].Name {
+		t.Fatalf("a week later: silent %v", d.Silent)
+	}
+}

@@ -29,6 +29,7 @@ type ExportRow struct {
 	Status                 Status
 	Progress               int
 	ReportAt               *time.Time // the latest report
+	AssignedAt             time.Time  // when the school was given the task
 	Result                 string
 	Difficulties           string
 	Proposals              string
@@ -221,6 +222,7 @@ func (s *Store) ExportRows(ctx context.Context, q ExportQuery) ([]ExportRow, err
 		u := byID[unitID]
 		p := path(unitID)
 		r.SchoolID, r.PathIDs, r.Path, r.SchoolCode, r.SchoolName, r.Level = unitID, p.ids, p.names, u.Code, u.Name, u.Level
+		r.AssignedAt = assigned
 		a := Assignment{Due: r.Due}
 		if completed.Valid {
 			a.CompletedAt = &completed.Time
