@@ -76,6 +76,12 @@ func (t *turn) canReport(a storage.Assignment) bool { return t.roleAt(a.UnitID).
 // school's head.
 func (t *turn) canHandOver(a storage.Assignment) bool { return t.roleAt(a.UnitID) == storage.RoleHead }
 
+// canAskExtension reports whether the member may ask for more time on the assignment: they are
+// its school's head. A deputy reports; the head asks for extensions.
+func (t *turn) canAskExtension(a storage.Assignment) bool {
+	return t.roleAt(a.UnitID) == storage.RoleHead
+}
+
 // canView reports whether the member may see the assignment and its reports: its school's staff,
 // a supervisor of a unit above it, or an admin.
 func (t *turn) canView(a storage.Assignment) (bool, error) {

@@ -201,9 +201,19 @@ func (t *turn) handoverText(assignmentID int64) (string, *keyboard, error) {
 	return text, rows([]button{btn(t.m.BtnOpenTask, "t", "v", a.ID), btn(t.m.BtnReport, "r", "s", a.ID)}), nil
 }
 
-// announcement tells a group about a published directive, with a button to acknowledge it.
+// announcement tells a group about a published directive, with a button to acknowledge it. A
+// group linked to a unit counts the schools of that unit only: the others are none of its
+// business.
 func (t *turn) announcement(directiveID int64) (string, *keyboard, error) {
-	sum, err := t.st.DirectiveByID(t.ctx, directiveID, nil, true)
+	var under []int64
+	g, err := t.st.Group(t.ctx, t.chat.ID)
+	switch {
+	case err == nil && g.UnitID != nil:
+		under = []int64{*g.UnitID}
+	case err != nil && !isNotFound(err):
+		return "", nil, err
+	}
+	sum, err := t.st.DirectiveByID(t.ctx, directiveID, under, under == nil)
 	if isNotFound(err) {
 		return "", nil, nil
 	}

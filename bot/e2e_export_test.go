@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -73,11 +74,13 @@ func TestDigestOnDemand(t *testing.T) {
 	h.join(officer, "XA_A", storage.RoleSupervisor)
 	h.join(lan, "TH_A", storage.RoleHead)
 	h.task("Kiểm tra nội bộ", "2026-12-18", "TH_A", "THCS_A", "TH_B")
+	// A week on (a task given this week makes no school silent yet), one school reports.
+	h.clock.Advance(8 * 24 * time.Hour)
 	h.say(lan, "/baocao 1 60% Đã kiểm tra 3 tổ\nKhó khăn: thiếu người")
 	contains(t, one(t, h.say(lan, "/tonghop")), vi.DigestOfficersOnly)
 	d, _ := h.digestOf(h.say(officer, "/digest"))
 	contains(t, d, "Tổng hợp tình hình thực hiện nhiệm vụ — UBND xã An Phú", "2 trường có nhiệm vụ", "Kiểm tra nội bộ", "⏳ 2",
-		"Chưa báo cáo từ ngày 16/11/2026", "Trường THCS An Phú")
+		"Chưa báo cáo từ ngày 24/11/2026", "Trường THCS An Phú")
 	lacks(t, d, "Bình Minh")
 }
 

@@ -250,7 +250,7 @@ func TestCancelAndDrafts(t *testing.T) {
 	next := one(t, h.say(lan, "40 % Đã họp hội đồng sư phạm\nKhó khăn: thiếu phòng họp"))
 	contains(t, next, "Đề xuất, kiến nghị")
 	h.press(lan, next, "Không có")
-	h.press(lan, h.last(lan), "Tiếp tục")
+	h.press(lan, h.last(lan), "Không có minh chứng")
 	contains(t, h.last(lan), "Xác nhận báo cáo", "40%", "Đã họp hội đồng sư phạm", "Khó khăn, vướng mắc: thiếu phòng họp")
 	h.say(lan, "/huy")
 	ask = one(t, h.say(lan, "/baocao 2"))

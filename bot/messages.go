@@ -23,6 +23,7 @@ type catalog struct {
 	RoleAdmin                                  string
 	GroupUsePrivate, BtnOpenPrivate            string
 	UnknownCommand, Apology, TooFast           string
+	ExtHeadOnly                                string
 	NotAllowed, ButtonExpired                  string
 	LanguageAsk, LanguageSet                   string
 

@@ -52,6 +52,7 @@ var en = catalog{
 	BtnOpenPrivate:  "Write to the bot",
 	UnknownCommand:  "The bot does not know this command. Send /help to see the commands.",
 	TooFast:         "⏳ You are sending many messages in a row. All of them have been received and will be answered in turn, a little more slowly; there is no need to send them again.",
+	ExtHeadOnly:     "Only the school's head can ask for more time. Please ask your head.",
 	Apology: "Sorry, something went wrong while handling your request, and nothing was saved. " +
 		"Please try again in a few minutes.",
 	NotAllowed:    "You have no access to this, or it no longer exists.",

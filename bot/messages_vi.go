@@ -52,6 +52,7 @@ var vi = catalog{
 	BtnOpenPrivate:  "Nhắn riêng cho bot",
 	UnknownCommand:  "Bot chưa hiểu lệnh này. Thầy/Cô gõ /trogiup để xem các lệnh.",
 	TooFast:         "⏳ Thầy/Cô đang gửi nhiều tin liên tiếp. Hệ thống đã nhận đủ và sẽ trả lời lần lượt, chậm hơn một chút; Thầy/Cô không cần gửi lại.",
+	ExtHeadOnly:     "Chỉ Hiệu trưởng mới xin gia hạn được. Thầy/Cô vui lòng báo Hiệu trưởng nhà trường.",
 	Apology: "Xin lỗi Thầy/Cô, hệ thống gặp sự cố khi xử lý yêu cầu vừa rồi và chưa ghi nhận gì. " +
 		"Thầy/Cô vui lòng thử lại sau ít phút.",
 	NotAllowed:    "Thầy/Cô không có quyền xem hoặc thao tác nội dung này, hoặc nội dung đã không còn.",

@@ -75,7 +75,7 @@ func (t *turn) reminderText(m storage.OutboxMessage) (string, *keyboard, error) 
 			{btn(t.m.BtnReportNow, "r", "s", a.ID)},
 			{snooze(1, t.m.BtnSnooze1), snooze(3, t.m.BtnSnooze3)},
 		}
-		if !recurring(a) {
+		if !recurring(a) && t.canAskExtension(a) {
 			rs = append(rs, []button{btn(t.m.BtnExtend, "x", "n", a.ID)})
 		}
 		kb = rows(rs...)
@@ -84,7 +84,7 @@ func (t *turn) reminderText(m storage.OutboxMessage) (string, *keyboard, error) 
 		var rs [][]button
 		for _, e := range open[:min(len(open), maxReminderButtons)] {
 			row := []button{btn(fmt.Sprintf(t.m.BtnReportTask, e.a.Seq), "r", "s", e.a.ID)}
-			if !recurring(e.a) {
+			if !recurring(e.a) && t.canAskExtension(e.a) {
 				row = append(row, btn(fmt.Sprintf(t.m.BtnExtendTask, e.a.Seq), "x", "n", e.a.ID))
 			}
 			rs = append(rs, row)
@@ -162,10 +162,16 @@ type extensionDraft struct {
 func (t *turn) onExtensionButton(c callback) error {
 	switch c.str(1) {
 	case "n":
-		a, ok, err := t.assignmentFor(c.id(2), t.canReport)
-		if err != nil || !ok {
-			t.denyUnlessErr(err)
+		a, ok, err := t.assignmentFor(c.id(2), t.canAskExtension)
+		switch {
+		case err != nil:
 			return err
+		case !ok && a.ID != 0 && t.canReport(a):
+			t.answer(t.m.ExtHeadOnly, true) // a deputy: the head asks
+			return nil
+		case !ok:
+			t.answer(t.m.NotAllowed, true)
+			return nil
 		}
 		return t.startExtension(a)
 	case "y", "k":
@@ -221,7 +227,7 @@ func (t *turn) continueExtension(conv storage.Conversation, msg *models.Message)
 	if err := json.Unmarshal([]byte(conv.State), &d); err != nil {
 		return err
 	}
-	a, ok, err := t.assignmentFor(d.AssignmentID, t.canReport)
+	a, ok, err := t.assignmentFor(d.AssignmentID, t.canAskExtension)
 	if err != nil {
 		return err
 	}
