@@ -1,9 +1,11 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"flag"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"nhacviec/export"
@@ -38,20 +40,47 @@ func exportFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if err != nil {
 			return e.fail(e.tx.DBError, err)
 		}
-		var buf bytes.Buffer
 		labels := export.For(e.cfg.Lang)
-		if *format == "csv" {
-			err = export.CSV(&buf, rows, labels, e.cfg.Location)
-		} else {
-			err = export.XLSX(&buf, rows, labels, e.cfg.Location)
-		}
-		if err == nil {
-			err = os.WriteFile(*out, buf.Bytes(), 0o644)
-		}
+		err = writeFileAtomically(*out, func(w io.Writer) error {
+			if *format == "csv" {
+				return export.CSV(w, rows, labels, e.cfg.Location)
+			}
+			return export.XLSX(w, rows, labels, e.cfg.Location)
+		})
 		if err != nil {
 			return e.fail(e.tx.CannotWrite, *out, err)
 		}
 		e.out(e.tx.Exported, len(rows), *out)
 		return 0
 	}
+}
+
+// writeFileAtomically streams what write writes into a temporary file beside path and renames it
+// to path once complete, so that a failure leaves no half-written file and a province's export is
+// never held in memory whole.
+func writeFileAtomically(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }

@@ -136,6 +136,18 @@ func TestExportCommand(t *testing.T) {
 			t.Errorf("%v: %d", bad, code)
 		}
 	}
+	// A folder that does not exist: a clear message, and no file.
+	missing := filepath.Join(c.dir, "khong-co", "x.xlsx")
+	if code, _, errOut := c.run("export", "--unit", "XA_A", "-o", missing); code != 1 || !strings.Contains(errOut, missing) {
+		t.Fatalf("into a missing folder: %d %s", code, errOut)
+	}
+	// Written through a temporary file that is renamed: nothing else is left beside the files.
+	entries, _ := os.ReadDir(c.dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".xa_a") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
 }
 
 // digest prints a unit's digest as plain text.

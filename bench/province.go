@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -262,31 +261,39 @@ func runProvinceMeasure(path string) {
 	check(err)
 
 	// The province as a workbook, then as CSV, each from a fresh ExportRows.
-	r.XLSXRowsWall, r.XLSXWall, r.XLSXRows, r.XLSXBytes, r.Statuses = measureExport(ctx, st, so.ID, now, loc, provXLSX)
+	r.XLSXRowsWall, r.XLSXWall, r.XLSXRows, r.XLSXBytes, r.Statuses = measureExport(ctx, st, filepath.Dir(path), so.ID, now, loc, provXLSX)
 	r.HWMXLSX, _ = memStatus()
-	r.CSVRowsWall, r.CSVWall, r.CSVRows, r.CSVBytes, _ = measureExport(ctx, st, so.ID, now, loc, provCSV)
+	r.CSVRowsWall, r.CSVWall, r.CSVRows, r.CSVBytes, _ = measureExport(ctx, st, filepath.Dir(path), so.ID, now, loc, provCSV)
 	r.HWMExports, _ = memStatus()
 
 	check(json.NewEncoder(os.Stdout).Encode(r))
 }
 
-// measureExport exports the unit's schools into memory with write, after a GC, and returns the
-// time ExportRows took, the time of the whole, the rows, the bytes and the rows per status.
-func measureExport(ctx context.Context, st *storage.Store, unitID int64, now time.Time, loc *time.Location,
+// measureExport exports the unit's schools into a file in dir with write, after a GC, and returns
+// the time ExportRows took, the time of the whole, the rows, the bytes and the rows per status.
+func measureExport(ctx context.Context, st *storage.Store, dir string, unitID int64, now time.Time, loc *time.Location,
 	write func(io.Writer, []storage.ExportRow, *time.Location) error) (rowsWall, wall time.Duration, n, size int, statuses map[storage.Status]int) {
 	runtime.GC()
 	start := time.Now()
 	rows, err := provExportRows(ctx, st, unitID, now, loc)
 	check(err)
 	rowsWall = time.Since(start)
-	var buf bytes.Buffer
-	check(write(&buf, rows, loc))
+	// Into a file, as nhacviec export writes it.
+	f, err := os.CreateTemp(dir, "export-*")
+	check(err)
+	defer os.Remove(f.Name())
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	check(write(bw, rows, loc))
+	check(bw.Flush())
 	wall = time.Since(start)
+	info, err := f.Stat()
+	check(err)
 	statuses = map[storage.Status]int{}
 	for _, row := range rows {
 		statuses[row.Status]++
 	}
-	return rowsWall, wall, len(rows), buf.Len(), statuses
+	return rowsWall, wall, len(rows), int(info.Size()), statuses
 }
 
 // memStatus reads VmHWM and VmRSS of this process, in KB.
