@@ -196,9 +196,15 @@ func TestDispatcherLimitsAFloodingChat(t *testing.T) {
 	}
 	submit(11, 20)
 	submit(12, 20)
+	// A group is not paced: its updates are many people's.
+	for id := int64(13); id <= 20; id++ {
+		submit(id, -100)
+	}
 	// Chat 10 spends its burst and waits; chat 20 goes on.
 	told := func() int { wmu.Lock(); defer wmu.Unlock(); return len(warned) }
-	waitFor(ctx, t, d, func() bool { return len(log.handled(10)) == 3 && len(log.handled(20)) == 2 && told() == 1 })
+	waitFor(ctx, t, d, func() bool {
+		return len(log.handled(10)) == 3 && len(log.handled(20)) == 2 && len(log.handled(-100)) == 8 && told() == 1
+	})
 	d.mu.Lock()
 	parked := d.parked
 	d.mu.Unlock()
