@@ -259,6 +259,17 @@ func (t *turn) draftView(conv *storage.Conversation, d directiveDraft) (string, 
 			return "", nil, err
 		}
 		text := fmt.Sprintf(t.m.DirConfirm, esc(t.draftName(d)), len(d.Items), len(schools), t.draftDueText(d), t.cadenceName(storage.Cadence(d.Cadence)))
+		// The same directive given to the same schools twice gives them every task twice: say so.
+		ids := make([]int64, len(schools))
+		for i, u := range schools {
+			ids[i] = u.ID
+		}
+		if before, ok, err := t.st.PublishedBefore(t.ctx, d.Kind, d.Number, ids); err != nil {
+			return "", nil, err
+		} else if ok {
+			text = fmt.Sprintf(t.m.DirPublishedBefore, esc(before.Directive.Name()),
+				before.Directive.PublishedAt.In(t.b.loc).Format("02/01/2006"), before.Schools, len(schools)) + "\n\n" + text
+		}
 		return text, rows([]button{btn(t.m.BtnPublishConfirm, f("ok")...)}, []button{back}), nil
 	}
 	// The draft itself.

@@ -71,6 +71,38 @@ func (h *harness) upload(u models.User, name string, content []byte, caption str
 	return h.send(telegramtest.MessageOpts{From: u, Caption: caption, Document: &telegramtest.DocumentOpts{FileName: name, Content: content}})
 }
 
+// The same directive published again to schools that already have it is flagged before it gives
+// them every task twice; publishing to other schools is not.
+func TestDirectivePublishedTwiceIsFlagged(t *testing.T) {
+	h := newHarness(t)
+	officer := h.user("Trần Văn", "Bình")
+	h.join(officer, "XA_A", storage.RoleSupervisor)
+	publish := func(level string) string {
+		h.upload(officer, "ke-hoach-45.docx", planDOCX(), "")
+		draft := one(t, h.say(officer, "hạn 15/12/2026"))
+		h.press(officer, draft, "Nơi nhận")
+		h.press(officer, h.message(officer, draft.MessageID), "UBND xã An Phú")
+		h.press(officer, h.message(officer, draft.MessageID), level)
+		h.press(officer, h.message(officer, draft.MessageID), "Xong")
+		h.press(officer, h.message(officer, draft.MessageID), "Phát hành")
+		confirm := h.message(officer, draft.MessageID)
+		if ans, _ := h.press(officer, confirm, "Xác nhận phát hành"); ans.Text != "Đã phát hành." {
+			t.Fatalf("publish: %+v", ans)
+		}
+		return confirm.PlainText()
+	}
+	if first := publish("Tiểu học"); strings.Contains(first, "đã được phát hành") {
+		t.Fatalf("a first publication flagged:\n%s", first)
+	}
+	if other := publish("THCS"); strings.Contains(other, "đã được phát hành") {
+		t.Fatalf("other schools flagged:\n%s", other)
+	}
+	again := publish("Tiểu học")
+	if !strings.Contains(again, "Kế hoạch 45/KH-SGDĐT đã được phát hành ngày 23/11/2026 cho 1 trong 1 trường này") {
+		t.Fatalf("not flagged:\n%s", again)
+	}
+}
+
 // The whole way: a commune officer links a group, uploads a plan, edits the proposed tasks,
 // chooses the primary and lower-secondary schools of the commune, a monthly cadence, publishes;
 // the heads hear of their tasks, the group of the directive; heads acknowledge in the group and

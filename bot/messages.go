@@ -68,6 +68,7 @@ type catalog struct {
 	CadenceSemester, Citation, CitationShort, DirAcksTitle, DirAddedByOfficer      string
 	DirBadDate, DirBadNumber, DirBroken, DirCadenceAsk, DirCancelled               string
 	DirConfirm, DirContextHint, DirContextTitle, DirCounts, DirDownloadFailed      string
+	DirPublishedBefore                                                             string
 	DirDueHint, DirDuePassed, DirEditHelp, DirEditHint, DirEmpty                   string
 	DirItemsTitle, DirListCounts, DirListEmpty, DirListTitle, DirMoreTasks         string
 	DirNeedDue, DirNeedItems, DirNeedRecipients, DirNoContext, DirNoDue            string

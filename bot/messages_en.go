@@ -212,6 +212,7 @@ var en = catalog{
 	DirBroken:            "This file cannot be read. Please check it (.docx, .pdf with a text layer, or .txt) and send it again.",
 	DirCadenceAsk:        "🔁 How often do schools report on the tasks?",
 	DirCancelled:         "The draft was discarded; nothing was published.",
+	DirPublishedBefore:   "⚠️ <b>%s was already published on %s</b> to %d of these %d schools. Publishing it again gives those schools every task of it a second time. To give it only to other schools, press «Back» and choose the recipients again.",
 	DirConfirm:           "📣 <b>Publish</b> %s\n\n📌 %d tasks\n🏫 %d schools\n⏰ %s\n🔁 Reports %s\n\nOnce published, the heads of the schools are told, and so are the linked groups.",
 	DirContextHint:       "Type <code>add ¶4</code> (or another item, for example <code>add III.1</code>) to make an item a task.",
 	DirContextTitle:      "📚 <b>Context items</b> (not proposed as tasks):",

@@ -212,6 +212,7 @@ var vi = catalog{
 	DirBroken:            "Không đọc được tệp này. Thầy/Cô vui lòng kiểm tra lại tệp (.docx, .pdf có lớp chữ hoặc .txt) và gửi lại.",
 	DirCadenceAsk:        "🔁 Các trường báo cáo nhiệm vụ theo chu kỳ nào?",
 	DirCancelled:         "Đã hủy bản nháp văn bản; chưa có gì được phát hành.",
+	DirPublishedBefore:   "⚠️ <b>%s đã được phát hành ngày %s</b> cho %d trong %d trường này. Phát hành lại sẽ giao thêm một lần mọi nhiệm vụ của văn bản cho các trường đó. Nếu chỉ muốn giao cho trường khác, Thầy/Cô bấm «Quay lại» và chọn lại nơi nhận.",
 	DirConfirm:           "📣 <b>Xác nhận phát hành</b> %s\n\n📌 %d nhiệm vụ\n🏫 %d trường nhận\n⏰ %s\n🔁 Báo cáo %s\n\nSau khi phát hành, hiệu trưởng các trường nhận thông báo và các nhóm đã liên kết được thông báo.",
 	DirContextHint:       "Gõ <code>thêm ¶4</code> (hoặc số mục khác, ví dụ <code>thêm III.1</code>) để đưa một mục vào danh sách nhiệm vụ.",
 	DirContextTitle:      "📚 <b>Các mục bối cảnh</b> (không đề xuất thành nhiệm vụ):",

@@ -143,6 +143,39 @@ func (s *Store) directiveSummary(ctx context.Context, id int64, under []int64, a
 	return sum, wrap("directive", err)
 }
 
+// Republished is what an earlier publication of a directive with the same kind and number did
+// to some schools: the first such directive, and how many of the schools it reached.
+type Republished struct {
+	Directive Directive
+	Schools   int
+}
+
+// PublishedBefore finds whether a directive of this kind and number was already published to any
+// of the schools, so that publishing it again, by mistake, is caught before it gives them every
+// task twice. ok is false when none was (or the number is unknown).
+func (s *Store) PublishedBefore(ctx context.Context, kind, number string, schoolIDs []int64) (r Republished, ok bool, err error) {
+	kind, number = strings.TrimSpace(kind), strings.TrimSpace(number)
+	if number == "" || len(schoolIDs) == 0 {
+		return r, false, nil
+	}
+	var hits []struct {
+		ID      int64
+		Schools int
+	}
+	err = s.q(ctx).Raw(`SELECT d.id, COUNT(DISTINCT a.unit_id) AS schools FROM directives d
+		JOIN tasks t ON t.directive_id = d.id JOIN assignments a ON a.task_id = t.id
+		WHERE d.kind = ? AND d.number = ? AND a.unit_id IN ?
+		GROUP BY d.id ORDER BY d.id LIMIT 1`, kind, number, uniqueIDs(schoolIDs)).Scan(&hits).Error
+	if err != nil || len(hits) == 0 {
+		return r, false, wrap("published before", err)
+	}
+	if err := s.q(ctx).Take(&r.Directive, hits[0].ID).Error; err != nil {
+		return r, false, wrap("published before", err)
+	}
+	r.Schools = hits[0].Schools
+	return r, true, nil
+}
+
 // DirectiveByID returns a directive with how its schools beneath the units stand.
 func (s *Store) DirectiveByID(ctx context.Context, id int64, under []int64, all bool) (DirectiveSummary, error) {
 	return s.directiveSummary(ctx, id, under, all)

@@ -48,6 +48,19 @@ func TestPublishDirective(t *testing.T) {
 		if len(pub.Tasks) != 2 || pub.Assignments != 6 || pub.Heads != 2 || pub.Groups != 3 {
 			t.Fatalf("published: %+v", pub)
 		}
+		// Published before: to which of the schools, found by kind and number.
+		before, ok, err := s.PublishedBefore(ctx, "Chỉ thị", "23/CT-UBND", []int64{u["TH_A"].ID, u["MN_A"].ID, u["TH_B"].ID})
+		if err != nil || !ok || before.Directive.ID != pub.Directive.ID || before.Schools != 2 {
+			t.Fatalf("published before: %+v %v %v", before, ok, err)
+		}
+		for _, q := range [][2]string{{"Chỉ thị", "24/CT-UBND"}, {"Kế hoạch", "23/CT-UBND"}, {"Chỉ thị", ""}} {
+			if _, ok, err := s.PublishedBefore(ctx, q[0], q[1], []int64{u["TH_A"].ID}); ok || err != nil {
+				t.Fatalf("%v: found %v %v", q, ok, err)
+			}
+		}
+		if _, ok, _ := s.PublishedBefore(ctx, "Chỉ thị", "23/CT-UBND", []int64{u["MN_A"].ID}); ok {
+			t.Fatal("found for a school it did not reach")
+		}
 		if tk := pub.Tasks[0]; tk.DirectiveID == nil || *tk.DirectiveID != pub.Directive.ID || tk.Citation != "¶2.1" || tk.Cadence != storage.CadenceMonthly || pub.Tasks[1].Cadence != storage.CadenceOnce {
 			t.Fatalf("task: %+v", tk)
 		}
