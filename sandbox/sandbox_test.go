@@ -221,10 +221,8 @@ func TestSandboxSession(t *testing.T) {
 	has(t, tm.say(":traloi Chào Thầy/Cô"), "Bot chưa gửi tin nào cho vai này")
 	digest := tm.say("/tonghop")
 	has(t, digest, "UBND xã An Phú", "✅ 1", "thiếu kinh phí sửa hệ thống điện", "[ảnh]")
-	notReported := digest[strings.Index(digest, "🔕"):]
-	notReported, _, _ = strings.Cut(notReported, "\n\n")
-	has(t, notReported, "(1 trường)", "Trường THCS An Phú")
-	lacks(t, notReported, "Trường Tiểu học An Phú")
+	// The tasks were given this morning: no school is listed as silent yet.
+	lacks(t, digest, "🔕")
 	lacks(t, digest, "📩") // nobody else was written to
 
 	// The officer answers the difficulty: the head who reported is told.
