@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"nhacviec/export"
 	"nhacviec/storage"
@@ -57,18 +59,45 @@ func exportFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 
 // writeFileAtomically streams what write writes into a temporary file beside path and renames it
 // to path once complete, so that a failure leaves no half-written file and a province's export is
-// never held in memory whole.
+// never held in memory whole. A file replaced keeps its mode; a new one gets the umask's. A path
+// that is no regular file (a pipe, /dev/stdout) is written to directly.
 func writeFileAtomically(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	mode := os.FileMode(0o666)
+	if info, err := os.Stat(path); err == nil {
+		if !info.Mode().IsRegular() {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				return err
+			}
+			bw := bufio.NewWriterSize(f, 1<<20)
+			if err := write(bw); err != nil {
+				f.Close()
+				return err
+			}
+			if err := bw.Flush(); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		}
+		mode = info.Mode().Perm()
+	}
+	tmp := fmt.Sprintf("%s.%d-%d.tmp", filepath.Join(filepath.Dir(path), "."+filepath.Base(path)), os.Getpid(), time.Now().UnixNano())
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return err
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(f.Name())
+			os.Remove(tmp)
 		}
 	}()
+	if mode != 0o666 {
+		if err = f.Chmod(mode); err != nil { // as the file it replaces, whatever the umask
+			return err
+		}
+	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	if err = write(bw); err != nil {
 		return err
@@ -76,11 +105,11 @@ func writeFileAtomically(path string, write func(io.Writer) error) (err error) {
 	if err = bw.Flush(); err != nil {
 		return err
 	}
-	if err = f.Chmod(0o644); err != nil {
+	if err = f.Sync(); err != nil {
 		return err
 	}
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	return os.Rename(tmp, path)
 }

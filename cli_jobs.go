@@ -96,6 +96,15 @@ func runJobFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if err := sch.DrainOutbox(e.ctx); err != nil {
 			return e.fail(e.tx.BotError, err)
 		}
+		// What is not due yet (a recipient's quiet hours, a retry) stays for serve: say so.
+		left, err := st.Backlog(e.ctx)
+		if err != nil {
+			return e.fail(e.tx.DBError, err)
+		}
+		if left > 0 {
+			e.out(e.tx.OutboxLeft, left)
+			return 0
+		}
 		e.out("%s", e.tx.OutboxDrained)
 		return 0
 	}

@@ -136,6 +136,16 @@ func TestExportCommand(t *testing.T) {
 			t.Errorf("%v: %d", bad, code)
 		}
 	}
+	// A file written over keeps its mode (an operator's private 0600 stays private).
+	if err := os.Chmod(csvFile, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := c.run("export", "--unit", "XA_A", "--format", "csv", "-o", csvFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	if info, err := os.Stat(csvFile); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("mode after export: %v %v", info.Mode(), err)
+	}
 	// A folder that does not exist: a clear message, and no file.
 	missing := filepath.Join(c.dir, "khong-co", "x.xlsx")
 	if code, _, errOut := c.run("export", "--unit", "XA_A", "-o", missing); code != 1 || !strings.Contains(errOut, missing) {

@@ -28,7 +28,7 @@ type cliText struct {
 	SheetNotWritten, SheetStale, BadCardLang                               string
 	DirectiveUsage, BadCadence, OnlyWithPublish, NoTasksFound              string
 	BadSpec, BadLadder, BadCutoff, BadHolidays, BadRate                    string
-	RunJobUsage, BadAt, RemindersQueued, OutboxDrained                     string
+	RunJobUsage, BadAt, RemindersQueued, OutboxDrained, OutboxLeft         string
 	HolidayUsage, HolidaySet, HolidayRemoved, HolidayNone, HolidayLine     string
 	FailuresNone, FailureLine, Off, Work, Weekdays, OutboxUsage            string
 	LeaseHeld, LeaseWaiting                                                string
@@ -198,6 +198,7 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	BadAt:               "--at: %q không phải thời điểm dạng 2026-12-01T07:30",
 	RemindersQueued:     "Nhắc việc lúc %s: đã xếp %d tin nhắn.",
 	OutboxDrained:       "Đã gửi hết các tin đang chờ.",
+	OutboxLeft:          "Đã gửi các tin đến hạn; còn %d tin chờ đến lúc gửi (giờ yên lặng của người nhận, hoặc gửi lại sau lỗi). nhacviec serve sẽ gửi tiếp.",
 	HolidayUsage:        "Cách dùng: nhacviec holiday list | holiday add NGÀY [--work] [--name TÊN] | holiday remove NGÀY | holiday year NĂM",
 	HolidaySet:          "Đã lưu %s: %s.",
 	HolidayRemoved:      "Đã xóa ngày %s.",
@@ -379,6 +380,7 @@ Options of a command: nhacviec <command> -h
 	BadAt:               "--at: %q is not a time like 2026-12-01T07:30",
 	RemindersQueued:     "Reminders at %s: %d messages queued.",
 	OutboxDrained:       "Everything waiting was sent.",
+	OutboxLeft:          "Sent what was due; %d messages wait for their time (the recipient's quiet hours, or a retry after an error). nhacviec serve sends them.",
 	HolidayUsage:        "Usage: nhacviec holiday list | holiday add DATE [--work] [--name NAME] | holiday remove DATE | holiday year YEAR",
 	HolidaySet:          "Saved %s: %s.",
 	HolidayRemoved:      "Removed %s.",

@@ -99,7 +99,12 @@ func TestCrashWhileSendingReminders(t *testing.T) {
 	for i := range heads {
 		u := storagetest.Must(st.UnitByCode(ctx, fmt.Sprintf("TH%04d", i)))(t)
 		user := srv.NewUser("Hiệu trưởng", fmt.Sprint(i))
-		storagetest.Join(t, st, user.ID, user.FirstName, u, storage.RoleHead)
+		m := storagetest.Join(t, st, user.ID, user.FirstName, u, storage.RoleHead)
+		// No quiet hours: the binary's sender runs on the wall clock, and this test must not
+		// depend on the time of day it runs at.
+		if err := st.SetReminderSettings(ctx, m.ID, storage.ReminderSettings{RemindAt: 450}); err != nil {
+			t.Fatal(err)
+		}
 		users = append(users, user.ID)
 		schools = append(schools, u)
 	}
@@ -128,6 +133,7 @@ func TestCrashWhileSendingReminders(t *testing.T) {
 		case <-heldCh:
 		case <-timeout:
 			_ = first.Process.Kill()
+			_ = first.Wait() // its output is complete only then
 			t.Fatalf("the sender never filled its slots:\n%s", firstOut.String())
 		}
 	}

@@ -35,6 +35,7 @@ type chatQueue struct {
 	overflow bool      // some of its updates wait in the database only
 	missed   bool      // an update was left in the database while it was being read
 	warned   bool      // told that it sends too fast, since its queue was last empty
+	seen     int64     // the newest update submitted for it
 }
 
 // dispatcher runs handlers in a bounded pool of workers. Updates of one chat are handled one at a
@@ -52,8 +53,9 @@ type dispatcher struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	chats    map[int64]*chatQueue
-	ready    []int64 // chats with queued updates, free to run, and no worker on them
-	parked   int     // chats waiting for their rate
+	ready    []int64              // chats with work, free to run, and no worker on them
+	parked   map[int64]*chatQueue // chats waiting for their rate, or to read the database again
+	created  int                  // chats met, for sweeping the forgotten ones now and then
 	timer    *time.Timer
 	wakeAt   time.Time // when the timer fires, on the real clock; zero when it is not set
 	queued   int
@@ -95,6 +97,7 @@ func newDispatcher(o dispatchOptions, handle func(storage.InboundUpdate)) *dispa
 		load:     o.load,
 		warn:     o.warn,
 		chats:    map[int64]*chatQueue{},
+		parked:   map[int64]*chatQueue{},
 		maxQueue: o.maxQueue,
 	}
 	d.cond = sync.NewCond(&d.mu)
@@ -112,38 +115,62 @@ func newDispatcher(o dispatchOptions, handle func(storage.InboundUpdate)) *dispa
 func (d *dispatcher) submit(u storage.InboundUpdate) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	c := d.chat(u.ChatID)
-	if !c.overflow && len(c.q) >= d.limit.Queued {
-		c.overflow = true
-	}
-	if c.overflow {
-		c.missed = true
-		return !d.closed
-	}
-	for d.queued >= d.maxQueue && !d.closed {
+	for {
+		if d.closed {
+			return false
+		}
+		// Looked up afresh after each wait: a worker may have forgotten the chat meanwhile.
+		c := d.chat(u.ChatID)
+		c.seen = max(c.seen, u.UpdateID)
+		if c.overflow || len(c.q) >= d.limit.Queued {
+			c.overflow, c.missed = true, true
+			d.makeReady(u.ChatID, c) // nothing of it in memory: a worker reads it back
+			d.cond.Broadcast()
+			return true
+		}
+		if d.queued < d.maxQueue {
+			d.enqueue(u.ChatID, c, []storage.InboundUpdate{u})
+			return true
+		}
 		d.waiting++
 		d.cond.Broadcast()
 		d.cond.Wait()
 		d.waiting--
 	}
-	if d.closed {
-		return false
-	}
-	d.enqueue(u.ChatID, c, []storage.InboundUpdate{u})
-	return true
 }
 
 func (d *dispatcher) chat(id int64) *chatQueue {
 	c := d.chats[id]
 	if c == nil {
+		if d.created++; d.created%256 == 0 {
+			d.sweep()
+		}
 		c = &chatQueue{tokens: float64(d.limit.Burst), counted: d.now()}
 		d.chats[id] = c
 	}
 	return c
 }
 
-// enqueue adds updates to a chat's queue; the caller holds the lock. An update that is both read
-// back and submitted is queued twice and handled once: the handler claims it in the database.
+// sweep forgets the chats with nothing to do whose whole allowance is back; the caller holds the
+// lock.
+func (d *dispatcher) sweep() {
+	now := d.now()
+	for id, c := range d.chats {
+		if len(c.q) > 0 || c.running || c.ready || c.parked || c.overflow {
+			continue
+		}
+		if d.limited() {
+			d.refill(c, now)
+		}
+		if !d.limited() || c.tokens >= float64(d.limit.Burst) {
+			delete(d.chats, id)
+		}
+	}
+}
+
+// enqueue adds updates to a chat's queue; the caller holds the lock. Should an update be both read
+// back and submitted (updates that arrive out of order through a webhook), it is queued twice
+// and handled once: the handler claims it in the database.
 func (d *dispatcher) enqueue(id int64, c *chatQueue, us []storage.InboundUpdate) {
 	c.q = append(c.q, us...)
 	d.queued += len(us)
@@ -152,7 +179,7 @@ func (d *dispatcher) enqueue(id int64, c *chatQueue, us []storage.InboundUpdate)
 }
 
 func (d *dispatcher) makeReady(id int64, c *chatQueue) {
-	if len(c.q) > 0 && !c.running && !c.ready && !c.parked {
+	if (len(c.q) > 0 || c.overflow) && !c.running && !c.ready && !c.parked {
 		c.ready = true
 		d.ready = append(d.ready, id)
 	}
@@ -197,14 +224,21 @@ func (d *dispatcher) work() {
 		d.ready = d.ready[1:]
 		c := d.chats[id]
 		c.ready = false
+		if len(c.q) == 0 {
+			// Its updates wait in the database only: read them back.
+			c.running = true
+			d.readBack(id, c)
+			c.running = false
+			d.settle(id, c)
+			d.mu.Unlock()
+			continue
+		}
 		now := d.now()
 		// Only a person's private chat is paced. A group's updates are many people's: a hundred
 		// heads pressing «Đã nhận» under an announcement must not wait for each other, and
 		// Telegram's privacy mode already keeps a group's chatter from the bot.
 		if wait := d.take(c, now); wait > 0 && id > 0 {
-			c.parked, c.until = true, now.Add(wait)
-			d.parked++
-			d.schedule(wait)
+			d.park(id, c, now.Add(wait))
 			warn := !c.warned
 			c.warned = true
 			d.cond.Broadcast()
@@ -228,36 +262,63 @@ func (d *dispatcher) work() {
 
 		d.mu.Lock()
 		if len(c.q) == 0 && c.overflow {
-			// Read back what waited in the database: with nothing of the chat in memory and no
-			// other worker on it, that is everything of it not yet handled. What is submitted
-			// meanwhile is marked missed and read the next time.
-			c.missed = false
-			d.mu.Unlock()
-			us, err := d.load(id, d.limit.Queued)
-			d.mu.Lock()
-			if err == nil {
-				if len(us) < d.limit.Queued && !c.missed {
-					c.overflow = false
-				}
-				d.enqueue(id, c, us)
-			}
-			// On an error the updates stay stored, and are read back after the chat's next
-			// update, or at the next start.
+			d.readBack(id, c)
 		}
 		c.running = false
-		if len(c.q) == 0 && !c.overflow {
-			c.warned = false
-			if d.limited() {
-				d.refill(c, d.now())
-			}
-			if !d.limited() || c.tokens >= float64(d.limit.Burst) {
-				delete(d.chats, id) // its whole allowance is back: forget it
-			}
-		}
-		d.makeReady(id, c) // to the back: one busy chat cannot starve the others
-		d.cond.Broadcast()
+		d.settle(id, c)
 		d.mu.Unlock()
 	}
+}
+
+// readBack reads what of the chat waited in the database: with nothing of it in memory and no
+// other worker on it, that is everything of it not yet handled. What is submitted meanwhile is
+// marked missed and read the next time. The caller holds the lock, which is let go during the
+// read.
+func (d *dispatcher) readBack(id int64, c *chatQueue) {
+	c.missed = false
+	d.mu.Unlock()
+	us, err := d.load(id, d.limit.Queued)
+	d.mu.Lock()
+	if err != nil {
+		// The updates stay stored; the chat tries again in a second.
+		d.park(id, c, d.now().Add(time.Second))
+		return
+	}
+	// Only what was submitted already: one stored but not yet submitted comes by submit, and
+	// taking it here too would queue it twice.
+	kept := us[:0]
+	for _, u := range us {
+		if u.UpdateID <= c.seen {
+			kept = append(kept, u)
+		}
+	}
+	if len(kept) < d.limit.Queued && !c.missed {
+		c.overflow = false
+	}
+	d.enqueue(id, c, kept)
+}
+
+// settle puts a chat whose worker is done back in line, or forgets it when it has nothing to do
+// and its whole allowance is back; the caller holds the lock.
+func (d *dispatcher) settle(id int64, c *chatQueue) {
+	if len(c.q) == 0 && !c.overflow && !c.parked {
+		c.warned = false
+		if d.limited() && id > 0 {
+			d.refill(c, d.now())
+		}
+		if !d.limited() || id <= 0 || c.tokens >= float64(d.limit.Burst) {
+			delete(d.chats, id)
+		}
+	}
+	d.makeReady(id, c) // to the back: one busy chat cannot starve the others
+	d.cond.Broadcast()
+}
+
+// park holds a chat back until a time; the caller holds the lock.
+func (d *dispatcher) park(id int64, c *chatQueue, until time.Time) {
+	c.parked, c.until = true, until
+	d.parked[id] = c
+	d.schedule(until.Sub(d.now()))
 }
 
 // schedule wakes parked chats after wait, unless a wake-up comes sooner; the caller holds the
@@ -282,10 +343,7 @@ func (d *dispatcher) wake() {
 	d.wakeAt = time.Time{}
 	now := d.now()
 	var next time.Duration
-	for id, c := range d.chats {
-		if !c.parked {
-			continue
-		}
+	for id, c := range d.parked {
 		if wait := c.until.Sub(now); wait > 0 {
 			if next == 0 || wait < next {
 				next = wait
@@ -293,7 +351,7 @@ func (d *dispatcher) wake() {
 			continue
 		}
 		c.parked = false
-		d.parked--
+		delete(d.parked, id)
 		d.makeReady(id, c)
 	}
 	if next > 0 && !d.closed {
@@ -319,7 +377,7 @@ func (d *dispatcher) waitIdle(ctx context.Context) error {
 }
 
 func (d *dispatcher) idle() bool {
-	if d.queued > 0 || d.parked > 0 {
+	if d.queued > 0 || len(d.parked) > 0 {
 		return false
 	}
 	for _, c := range d.chats {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -206,7 +207,7 @@ func TestDispatcherLimitsAFloodingChat(t *testing.T) {
 		return len(log.handled(10)) == 3 && len(log.handled(20)) == 2 && len(log.handled(-100)) == 8 && told() == 1
 	})
 	d.mu.Lock()
-	parked := d.parked
+	parked := len(d.parked)
 	d.mu.Unlock()
 	if parked != 1 {
 		t.Fatalf("parked chats: %d", parked)
@@ -292,23 +293,140 @@ func TestDispatcherReadsBackWhatWaitsInTheDatabase(t *testing.T) {
 	}
 }
 
-// waitFor waits until cond holds, woken by the dispatcher's own signal.
+// waitFor waits until cond holds, woken by the dispatcher's own signal. cond runs with the
+// dispatcher's lock held, so that no signal is lost between looking and waiting.
 func waitFor(ctx context.Context, t *testing.T, d *dispatcher, cond func() bool) {
 	t.Helper()
 	stop := context.AfterFunc(ctx, func() { d.mu.Lock(); d.cond.Broadcast(); d.mu.Unlock() })
 	defer stop()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for {
-		d.mu.Unlock()
-		ok := cond()
-		d.mu.Lock()
-		if ok {
-			return
-		}
+	for !cond() {
 		if ctx.Err() != nil {
 			t.Fatal("timed out waiting")
 		}
 		d.cond.Wait()
+	}
+}
+
+// A submitter held back by a full queue, whose chat is forgotten meanwhile (its worker finished
+// and its allowance came back), queues into the chat as it is then, not into the forgotten one.
+func TestDispatcherSubmitAfterItsChatWasForgotten(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	log := newHandledLog()
+	started, release := make(chan struct{}), make(chan struct{})
+	d := newDispatcher(dispatchOptions{workers: 1, maxQueue: 1, now: clock.now, load: log.load, limit: DefaultChatLimit},
+		func(u storage.InboundUpdate) {
+			if u.UpdateID == 1 {
+				close(started)
+				<-release
+				clock.add(3 * time.Second) // a slow handler: the chat's allowance is whole again
+			}
+			log.handle(u)
+		})
+	defer d.close()
+	submit := func(id, chat int64) {
+		u := storage.InboundUpdate{UpdateID: id, ChatID: chat}
+		log.store(u)
+		d.submit(u)
+	}
+	submit(1, 7)
+	<-started
+	submit(2, 8) // the queue is full now
+	go submit(3, 7)
+	d.mu.Lock()
+	for d.waiting == 0 {
+		d.cond.Wait()
+	}
+	d.mu.Unlock()
+	close(release)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	waitFor(ctx, t, d, func() bool { return len(log.handled(7)) == 2 && len(log.handled(8)) == 1 })
+	if err := d.waitIdle(ctx); err != nil {
+		d.mu.Lock()
+		for id, c := range d.chats {
+			t.Logf("chat %d: %+v", id, *c)
+		}
+		t.Logf("queued %d parked %d ready %v idle %v waiting %d", d.queued, len(d.parked), d.ready, d.idle(), d.waiting)
+		d.mu.Unlock()
+		t.Fatal(err)
+	}
+}
+
+// A chat whose updates wait in the database, when reading them back fails, tries again (here
+// after the clock moves) instead of being left with nothing to do and its updates unhandled.
+func TestDispatcherReadsBackAgainAfterAnError(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	log := newHandledLog()
+	var fmu sync.Mutex
+	fail := true
+	load := func(chat int64, n int) ([]storage.InboundUpdate, error) {
+		fmu.Lock()
+		defer fmu.Unlock()
+		if fail {
+			fail = false
+			return nil, errors.New("database is locked")
+		}
+		return log.load(chat, n)
+	}
+	gate := make(chan struct{})
+	d := newDispatcher(dispatchOptions{workers: 1, maxQueue: 100, now: clock.now, load: load, limit: ChatLimit{Queued: 2}},
+		func(u storage.InboundUpdate) {
+			if u.UpdateID == 1 {
+				<-gate // until the third has been left in the database
+			}
+			log.handle(u)
+		})
+	defer d.close()
+	submit := func(id int64) {
+		u := storage.InboundUpdate{UpdateID: id, ChatID: 7}
+		log.store(u)
+		d.submit(u)
+	}
+	for id := int64(1); id <= 4; id++ { // 1 running, 2 and 3 in memory, 4 in the database
+		submit(id)
+	}
+	close(gate)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	waitFor(ctx, t, d, func() bool { return len(d.parked) == 1 })
+	submit(5) // waits in the database too
+	clock.add(2 * time.Second)
+	d.wake()
+	if err := d.waitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := log.handled(7); len(got) != 5 || got[3] != 4 || got[4] != 5 {
+		t.Fatalf("handled %v", got)
+	}
+}
+
+// Chats with nothing to do are forgotten once their allowance is back: the dispatcher's memory
+// does not grow with every person who ever wrote.
+func TestDispatcherForgetsIdleChats(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	d := newDispatcher(dispatchOptions{workers: 2, maxQueue: 100, now: clock.now, limit: DefaultChatLimit}, func(storage.InboundUpdate) {})
+	defer d.close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i := int64(1); i <= 1000; i++ {
+		d.submit(storage.InboundUpdate{UpdateID: i, ChatID: i})
+	}
+	if err := d.waitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Hour)
+	for i := int64(1001); i <= 1300; i++ {
+		d.submit(storage.InboundUpdate{UpdateID: i, ChatID: i})
+	}
+	if err := d.waitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d.mu.Lock()
+	n := len(d.chats)
+	d.mu.Unlock()
+	if n > 300 {
+		t.Fatalf("%d chats remembered", n)
 	}
 }

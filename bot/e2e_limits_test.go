@@ -100,7 +100,15 @@ func waitParked(ctx context.Context, d *dispatcher) error {
 	defer stop()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for d.parked == 0 || len(d.ready) > 0 || d.queued > 1 {
+	busy := func() bool {
+		for _, c := range d.chats {
+			if c.running {
+				return true
+			}
+		}
+		return false
+	}
+	for len(d.parked) == 0 || len(d.ready) > 0 || busy() {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

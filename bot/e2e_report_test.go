@@ -247,6 +247,7 @@ func TestCancelAndDrafts(t *testing.T) {
 	h.say(lan, "/huy")
 	one(t, h.say(lan, "/baocao 2"))
 	contains(t, one(t, h.say(lan, "ba mươi")), "Tiến độ phải là một số nguyên")
+	contains(t, one(t, h.say(lan, "2 buổi tập huấn đã xong")), "Tiến độ phải là một số nguyên")
 	next := one(t, h.say(lan, "40 % Đã họp hội đồng sư phạm\nKhó khăn: thiếu phòng họp"))
 	contains(t, next, "Đề xuất, kiến nghị")
 	h.press(lan, next, "Không có")

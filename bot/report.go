@@ -293,7 +293,8 @@ func parsePercent(s string) (p int, isPct, ok bool) {
 }
 
 // progressAnswer reads the answer to the progress step: a percentage ("80%", "80 %", "80"), and
-// what follows it.
+// what follows it. Text after a number needs the %, as in a one-line report: in «2 buổi tập huấn
+// đã xong» the 2 is no progress.
 func progressAnswer(text string) (p int, rest string, ok bool) {
 	if p, _, ok := parsePercent(strings.ReplaceAll(text, " ", "")); ok {
 		return p, "", true
@@ -302,8 +303,8 @@ func progressAnswer(text string) (p int, rest string, ok bool) {
 	if next, after2 := nextToken(after); next == "%" && isDigits(tok) {
 		tok, after = tok+"%", after2
 	}
-	p, _, ok = parsePercent(tok)
-	return p, strings.TrimSpace(after), ok
+	p, isPct, ok := parsePercent(tok)
+	return p, strings.TrimSpace(after), ok && isPct
 }
 
 // checkLengths returns the message for a text that is too long, or "".

@@ -123,7 +123,8 @@ func XLSX(w io.Writer, rows []storage.ExportRow, l Labels, loc *time.Location) e
 	defer f.Close()
 	// The zip goes straight to w: excelize would build the whole file in a buffer of its own first
 	// (what it passes here), only to copy it to w. It adds nothing to that buffer but the zip64
-	// markers of parts over 4 GB, which a sheet of a million rows does not reach. Deflate runs at
+	// markers of parts over 4 GB, which a sheet of a million rows does not reach, and the
+	// encryption of a workbook with a password, which ours never have (this would break both). Deflate runs at
 	// its fastest, with klauspost's flate, which is twice as quick as the standard library's: a
 	// province's sheet is 150 MB of XML, and the default level spends seconds on a few percent of
 	// size.
@@ -225,7 +226,7 @@ func cell(col, row int) string {
 // fraction. Excel has no time zones: t's wall time is what it shows.
 func excelDays(t time.Time) float64 {
 	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
-	return float64(wall.Sub(excelEpoch)) / float64(24*time.Hour)
+	return float64(wall.Unix()-excelEpoch.Unix()) / (24 * 60 * 60) // seconds: a Duration ends in 2262
 }
 
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
@@ -262,7 +263,9 @@ func openSheet(f *excelize.File, sheet string, l Labels, s sheetStyles) (*sheetW
 	return &sheetWriter{sw: sw, l: l, s: s}, nil
 }
 
-// rows writes the rows that keep accepts (all when nil). What repeats from row to row (a school's
+// rows writes the rows that keep accepts (all when nil). Two sheets are filled at once: a stream
+// writer then touches its own sheet only, as long as no time.Time or time.Duration is given to
+// it (those read the workbook's settings), so dates go in as day numbers. What repeats from row to row (a school's
 // path, a task's words, the labels) is made into a cell once.
 func (w *sheetWriter) rows(rows []storage.ExportRow, keep func(*storage.ExportRow) bool, loc *time.Location) error {
 	s, l := w.s, w.l
