@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -44,9 +45,16 @@ func TestRunJobReminders(t *testing.T) {
 			t.Errorf("%v: %d", bad, code)
 		}
 	}
+	// Run at night, the reminder waits for the end of Lan's quiet hours, and the operator is told.
+	c.now = time.Date(2026, 12, 15, 15, 0, 0, 0, time.UTC) // 22:00 in Vietnam
+	code, out, errOut = c.run("run-job", "reminders", "--at", "2026-12-15T07:30")
+	if code != 0 || !strings.Contains(out, "còn 1 tin chờ đến lúc gửi") || strings.Contains(out, "Đã gửi hết") || len(srv.Sent(lan.ID)) != 2 {
+		t.Fatalf("at night: %d %s %s, %d sent", code, out, errOut, len(srv.Sent(lan.ID)))
+	}
+	c.now = time.Date(2026, 12, 18, 1, 0, 0, 0, time.UTC) // 08:00 on the deadline
 	// A message that could not be sent is listed with its reason.
 	srv.Block(lan.ID)
-	if code, _, errOut := c.run("run-job", "reminders", "--at", "2026-12-15T07:30"); code != 0 {
+	if code, _, errOut := c.run("run-job", "reminders", "--at", "2026-12-18T07:30"); code != 0 {
 		t.Fatal(errOut)
 	}
 	code, out, _ = c.run("outbox", "failed")
