@@ -26,6 +26,8 @@ type cliText struct {
 	InviteSheetUsage, BadSheetExt, SheetExists, NoSchoolsBelow, AllJoined  string
 	SheetInvites, SheetWritten, SheetRerun, SheetJoined, SheetSkipped      string
 	SheetNotWritten, SheetStale, BadCardLang                               string
+	NoInvites, InviteHeader, InviteCount, RevokeUsage, NoSuchInvite        string
+	InvitesRevoked                                                         string
 	DirectiveUsage, BadCadence, OnlyWithPublish, NoTasksFound              string
 	BadSpec, BadLadder, BadCutoff, BadHolidays, BadRate                    string
 	RunJobUsage, BadAt, RemindersQueued, OutboxDrained, OutboxLeft         string
@@ -98,6 +100,8 @@ Cách dùng: nhacviec <lệnh> [tùy chọn]
   task create     tạo nhiệm vụ và giao cho các trường
   invite create   tạo mã mời và đường link tham gia
   invite sheet    in thư mời có mã QR cho mọi trường thuộc một đơn vị (.pdf, .png)
+  invite list     các mã mời còn dùng được (--unit MÃ, --role)
+  invite revoke   hủy các mã mời còn dùng được (--unit MÃ [--role] hoặc --code MÃ_MỜI)
   directive import F  đọc một văn bản chỉ đạo (.docx, .pdf, .txt); với --publish thì phát hành
   run-job reminders   chạy một lượt nhắc việc (--at để chạy như ở thời điểm khác), gửi hết rồi thoát
   run-job digest      gửi tổng hợp tuần cho các cán bộ phụ trách, gửi hết rồi thoát
@@ -187,6 +191,12 @@ Xem tùy chọn của một lệnh: nhacviec <lệnh> -h
 	SheetNotWritten:     "Đã tạo %d mã mời nhưng không ghi được tệp: %v\nChưa ai thấy các mã này; hãy chạy lại lệnh để in bộ mã mới.",
 	SheetStale:          "Lưu ý: %s còn lại từ một lần in trước, không thuộc bộ này.",
 	BadCardLang:         "--card-lang: %q không phải vi hoặc en",
+	NoInvites:           "Không có mã mời nào còn dùng được.",
+	InviteHeader:        "MÃ           ĐƠN VỊ       VAI TRÒ          ĐÃ DÙNG        HẾT HẠN          TÊN ĐƠN VỊ",
+	InviteCount:         "%d mã mời còn dùng được.",
+	RevokeUsage:         "Cách dùng: nhacviec invite revoke --unit MÃ_ĐƠN_VỊ [--role head] | invite revoke --code MÃ_MỜI",
+	NoSuchInvite:        "Không có mã mời %s còn dùng được.",
+	InvitesRevoked:      "Đã hủy %d mã mời; ai đã tham gia bằng các mã đó vẫn giữ vai trò của mình.",
 	Unlimited:           "không giới hạn",
 	Never:               "không giới hạn",
 	BadSpec:             "%s: %q không phải lịch cron (ví dụ \"*/5 * * * *\"), hoặc off",
@@ -280,6 +290,8 @@ Usage: nhacviec <command> [options]
   task create     create a task and assign it to schools
   invite create   create an invite code and its link
   invite sheet    print invites with QR codes for every school of a unit (.pdf, .png)
+  invite list     the invites that can still be used (--unit CODE, --role)
+  invite revoke   end invites that can still be used (--unit CODE [--role] or --code CODE)
   directive import F  read a directive (.docx, .pdf, .txt); with --publish, publish it
   run-job reminders   run one reminder tick (--at: as if at another time), send everything, exit
   run-job digest      send the weekly digest to every supervisor, send everything, exit
@@ -369,6 +381,12 @@ Options of a command: nhacviec <command> -h
 	SheetNotWritten:     "Created %d invites but could not write the file: %v\nNobody has seen these codes; run the command again to print new ones.",
 	SheetStale:          "Note: %s is left from an earlier run and is not part of this sheet.",
 	BadCardLang:         "--card-lang: %q is not vi or en",
+	NoInvites:           "No invite can still be used.",
+	InviteHeader:        "CODE         UNIT         ROLE             USED           EXPIRES          UNIT NAME",
+	InviteCount:         "%d invites can still be used.",
+	RevokeUsage:         "Usage: nhacviec invite revoke --unit UNIT [--role head] | invite revoke --code CODE",
+	NoSuchInvite:        "No usable invite has the code %s.",
+	InvitesRevoked:      "Ended %d invites; whoever already joined with them keeps their role.",
 	Unlimited:           "unlimited",
 	Never:               "never",
 	BadSpec:             "%s: %q is not a cron spec (like \"*/5 * * * *\"), nor off",

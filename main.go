@@ -58,6 +58,8 @@ var commands = []command{
 	{name: "task create", flags: taskCreateFlags},
 	{name: "invite create", flags: inviteCreateFlags},
 	{name: "invite sheet", flags: inviteSheetFlags},
+	{name: "invite list", flags: inviteListFlags},
+	{name: "invite revoke", flags: inviteRevokeFlags},
 	{name: "directive import", flags: directiveImportFlags},
 	{name: "run-job", needToken: true, flags: runJobFlags},
 	{name: "holiday", flags: holidayFlags},

@@ -30,6 +30,7 @@ const (
 	AuditRoleChange   = "role"          // an invite changed the member's role in a unit
 	AuditMemberMove   = "member.move"   // the operator moved a membership
 	AuditMemberRemove = "member.remove" // the operator removed a membership
+	AuditInviteRevoke = "invite.revoke" // the operator ended invites that could still be used
 	AuditReport       = "report"
 	AuditCorrection   = "correction"
 	AuditPublish      = "publish"
