@@ -26,7 +26,7 @@ func TestInviteListAndRevoke(t *testing.T) {
 		t.Fatalf("list:\n%s", out)
 	}
 	for _, bad := range [][]string{
-		{"invite", "revoke"},                                  // nothing chosen
+		{"invite", "revoke"}, // nothing chosen
 		{"invite", "revoke", "--unit", "XA_A", "--code", "X"}, // both
 		{"invite", "revoke", "--unit", "NOPE"},
 		{"invite", "revoke", "--unit", "XA_A", "--role", "boss"},
