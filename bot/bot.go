@@ -48,6 +48,7 @@ type Bot struct {
 	maxSend  int // the largest file the bot may upload: Telegram's 50 MB (tests lower it)
 	metrics  *observe.Metrics
 	lastPoll atomic.Int64 // unix nanoseconds of the last answer from getUpdates
+	caughtUp atomic.Bool  // HandlePending has handed over what was stored before the start
 	username string
 	poll     time.Duration
 	disp     *dispatcher
@@ -252,27 +253,39 @@ func (b *Bot) LastPoll() time.Time {
 
 // HandlePending hands every stored but unhandled update to the workers, oldest first. It returns
 // when the last is handed over; a long backlog holds it back while the workers' queue is full.
+// Updates a webhook stores meanwhile are handed over by it too, after the older ones, and from
+// then on by the webhook itself.
 func (b *Bot) HandlePending(ctx context.Context) error {
 	var after int64
-	for ctx.Err() == nil {
-		us, err := b.st.PendingUpdates(ctx, storage.PendingFilter{After: after, Limit: 500})
-		if err != nil {
-			return fmt.Errorf("bot: pending updates: %w", err)
-		}
-		if len(us) > 0 {
-			b.log.Info("handling updates stored before the last stop", "count", len(us), "from", us[0].UpdateID)
-		}
-		for _, u := range us {
-			after = u.UpdateID
-			if !b.disp.submit(u) {
-				return nil
+	pass := func() (bool, error) {
+		for ctx.Err() == nil {
+			us, err := b.st.PendingUpdates(ctx, storage.PendingFilter{After: after, Limit: 500})
+			if err != nil {
+				return false, fmt.Errorf("bot: pending updates: %w", err)
+			}
+			if len(us) > 0 {
+				b.log.Info("handling updates stored before the last stop", "count", len(us), "from", us[0].UpdateID)
+			}
+			for _, u := range us {
+				after = u.UpdateID
+				if !b.disp.submit(u) {
+					return false, nil
+				}
+			}
+			if len(us) < 500 {
+				return true, nil
 			}
 		}
-		if len(us) < 500 {
-			return nil
-		}
+		return false, ctx.Err()
 	}
-	return ctx.Err()
+	if more, err := pass(); !more || err != nil {
+		return err
+	}
+	b.caughtUp.Store(true)
+	// What a webhook stored between the last read and now: the webhook no longer hands it over.
+	// One handed over twice is handled once.
+	_, err := pass()
+	return err
 }
 
 // WaitIdle blocks until every submitted update has been handled, or ctx ends.

@@ -53,8 +53,12 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "try again", http.StatusInternalServerError)
 			return
 		}
-		for _, u := range fresh {
-			b.disp.submit(u)
+		// Before the catch-up on what was stored before the start is done, a new update stays
+		// stored: the catch-up hands it over after the older ones of its chat.
+		if b.caughtUp.Load() {
+			for _, u := range fresh {
+				b.disp.submit(u)
+			}
 		}
 		w.WriteHeader(http.StatusOK)
 	})
