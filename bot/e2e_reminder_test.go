@@ -64,6 +64,8 @@ func TestExtensionApproveAndDeny(t *testing.T) {
 	lan, officer := h.user("Nguyễn Thị", "Lan"), h.user("Trần Văn", "Bình")
 	h.join(lan, "TH_A", storage.RoleHead)
 	h.join(officer, "XA_A", storage.RoleSupervisor)
+	so := h.user("Lê Văn", "Sở")
+	h.join(so, "SO", storage.RoleSupervisor) // also oversees the school: gets the request too
 	as := h.task("Kiểm tra nội bộ", "2026-12-18", "TH_A")
 	h.remind("2026-12-17 07:30")
 	rem := h.last(lan)
@@ -80,9 +82,10 @@ func TestExtensionApproveAndDeny(t *testing.T) {
 		t.Fatalf("second request: %+v", ans)
 	}
 
-	before := len(h.srv.Sent(officer.ID))
+	before, beforeSo := len(h.srv.Sent(officer.ID)), len(h.srv.Sent(so.ID))
 	h.drain()
 	ask := one(t, h.srv.Sent(officer.ID)[before:])
+	askSo := one(t, h.srv.Sent(so.ID)[beforeSo:])
 	contains(t, ask, "Đề nghị gia hạn", "Trường Tiểu học An Phú", "Nguyễn Thị Lan", "18/12/2026 → đề nghị 28/12/2026", "thi học kỳ")
 	// The head cannot answer her own request, even with the button's data.
 	b, _ := ask.Button("Đồng ý")
@@ -91,6 +94,12 @@ func TestExtensionApproveAndDeny(t *testing.T) {
 	}
 	h.press(officer, ask, "Đồng ý")
 	contains(t, h.message(officer, ask.MessageID), "Đã đồng ý gia hạn đến 28/12/2026 (Trần Văn Bình)")
+	// The Sở officer's copy shows the decision, without buttons that can decide nothing now.
+	closed := h.message(so, askSo.MessageID)
+	contains(t, closed, "Đã đồng ý gia hạn đến 28/12/2026 (Trần Văn Bình)")
+	if len(closed.Keyboard) != 0 {
+		t.Fatalf("the other copy kept its buttons: %v", closed.Keyboard)
+	}
 	if a, _ := h.pressData(officer, ask, b.Data); a.Text != vi.ExtAlreadyDecided {
 		t.Fatalf("decided twice: %+v", a)
 	}

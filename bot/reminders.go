@@ -355,6 +355,34 @@ func (t *turn) decideExtension(id int64, approve bool) error {
 	if mid := t.callbackMessageID(); mid != 0 {
 		t.edit(mid, t.extensionSummary(r)+"\n\n"+t.decisionLine(r), rows())
 	}
+	if decided {
+		return t.closeOtherAsks(r)
+	}
+	return nil
+}
+
+// closeOtherAsks updates the copies of the request the school's other supervisors got: they show
+// the decision instead of buttons that can no longer decide anything.
+func (t *turn) closeOtherAsks(r storage.ExtensionRequest) error {
+	asks, err := t.st.SentAbout(t.ctx, storage.KindExtensionAsk, r.ID)
+	if err != nil {
+		return err
+	}
+	own := t.m
+	defer func() { t.m = own }()
+	for _, m := range asks {
+		if m.ChatID == t.chat.ID {
+			continue
+		}
+		t.m = &vi
+		if m.MemberID != nil {
+			if other, err := t.st.MemberByID(t.ctx, *m.MemberID); err == nil {
+				t.m = catalogFor(other.Language)
+			}
+		}
+		t.outs = append(t.outs, outgoing{kind: outEdit, chatID: m.ChatID, messageID: int(m.SentID),
+			text: t.extensionSummary(r) + "\n\n" + t.decisionLine(r), kb: rows()})
+	}
 	return nil
 }
 

@@ -132,6 +132,14 @@ func (s *Store) Outbox(ctx context.Context, status string, limit int) ([]OutboxM
 	return msgs, wrap("outbox", err)
 }
 
+// SentAbout lists the messages of a kind about one thing (RefID) that reached Telegram, with the
+// ids Telegram gave them: to update the copies others got once something was decided.
+func (s *Store) SentAbout(ctx context.Context, kind string, refID int64) ([]OutboxMessage, error) {
+	var msgs []OutboxMessage
+	err := s.q(ctx).Where("kind = ? AND ref_id = ? AND status = ? AND sent_id <> 0", kind, refID, OutboxSent).Order("id").Find(&msgs).Error
+	return msgs, wrap("sent about", err)
+}
+
 // OutboxByID returns one queued message.
 func (s *Store) OutboxByID(ctx context.Context, id int64) (OutboxMessage, error) {
 	var m OutboxMessage
