@@ -135,6 +135,20 @@ func TestExtensionRequests(t *testing.T) {
 		if _, err := ask("2026-12-30"); !errors.Is(err, storage.ErrExtensionPending) {
 			t.Fatalf("second request: %v", err)
 		}
+		// The supervisor's copy is found once it went out, with Telegram's id for it.
+		if sent := storagetest.Must(s.SentAbout(ctx, storage.KindExtensionAsk, r.ID))(t); len(sent) != 0 {
+			t.Fatalf("before sending: %+v", sent)
+		}
+		for _, m := range storagetest.Must(s.Outbox(ctx, storage.OutboxPending, 10))(t) {
+			if m.Kind == storage.KindExtensionAsk && m.RefID == r.ID {
+				if err := s.MarkSent(ctx, m.ID, 777); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if sent := storagetest.Must(s.SentAbout(ctx, storage.KindExtensionAsk, r.ID))(t); len(sent) != 1 || sent[0].SentID != 777 || sent[0].ChatID != 1002 {
+			t.Fatalf("after sending: %+v", sent)
+		}
 		if ok, err := s.DecideExtension(ctx, r.ID, sup.ID, true); !ok || err != nil {
 			t.Fatal(ok, err)
 		}
