@@ -5,10 +5,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,7 +50,11 @@ type Bot struct {
 	maxSend  int // the largest file the bot may upload: Telegram's 50 MB (tests lower it)
 	metrics  *observe.Metrics
 	lastPoll atomic.Int64 // unix nanoseconds of the last answer from getUpdates
-	caughtUp atomic.Bool  // HandlePending has handed over what was stored before the start
+	// What the webhook stores before HandlePending has handed over what was stored before the
+	// start is held here, and handed over after it.
+	catchUp  sync.Mutex
+	caughtUp bool
+	held     []storage.InboundUpdate
 	username string
 	poll     time.Duration
 	disp     *dispatcher
@@ -257,7 +263,7 @@ func (b *Bot) LastPoll() time.Time {
 // then on by the webhook itself.
 func (b *Bot) HandlePending(ctx context.Context) error {
 	var after int64
-	pass := func() (bool, error) {
+	pass := func() (bool, error) { // reports whether all was handed over
 		for ctx.Err() == nil {
 			us, err := b.st.PendingUpdates(ctx, storage.PendingFilter{After: after, Limit: 500})
 			if err != nil {
@@ -278,14 +284,24 @@ func (b *Bot) HandlePending(ctx context.Context) error {
 		}
 		return false, ctx.Err()
 	}
-	if more, err := pass(); !more || err != nil {
+	if done, err := pass(); !done || err != nil {
 		return err
 	}
-	b.caughtUp.Store(true)
-	// What a webhook stored between the last read and now: the webhook no longer hands it over.
-	// One handed over twice is handled once.
-	_, err := pass()
-	return err
+	// What the webhook stored meanwhile, oldest first (Telegram posts in parallel), handed over
+	// before anything newer: the webhook waits for the lock. One the pass above read too is
+	// handed over twice and handled once.
+	b.catchUp.Lock()
+	defer b.catchUp.Unlock()
+	b.caughtUp = true
+	held := b.held
+	b.held = nil
+	slices.SortFunc(held, func(a, b storage.InboundUpdate) int { return cmp.Compare(a.UpdateID, b.UpdateID) })
+	for _, u := range held {
+		if !b.disp.submit(u) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // WaitIdle blocks until every submitted update has been handled, or ctx ends.

@@ -264,7 +264,8 @@ func (t *turn) draftView(conv *storage.Conversation, d directiveDraft) (string, 
 		for i, u := range schools {
 			ids[i] = u.ID
 		}
-		if before, ok, err := t.st.PublishedBefore(t.ctx, d.Kind, d.Number, ids); err != nil {
+		issued, _ := storage.ParseDate(d.Date)
+		if before, ok, err := t.st.PublishedBefore(t.ctx, d.Kind, d.Number, issued, ids); err != nil {
 			return "", nil, err
 		} else if ok {
 			text = fmt.Sprintf(t.m.DirPublishedBefore, esc(before.Directive.Name()),

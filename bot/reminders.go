@@ -380,8 +380,10 @@ func (t *turn) closeOtherAsks(r storage.ExtensionRequest) error {
 				t.m = catalogFor(other.Language)
 			}
 		}
+		// Only an edit: a new message in someone else's chat would skip the outbox's pacing and
+		// their quiet hours, for news that is not theirs to act on.
 		t.outs = append(t.outs, outgoing{kind: outEdit, chatID: m.ChatID, messageID: int(m.SentID),
-			text: t.extensionSummary(r) + "\n\n" + t.decisionLine(r), kb: rows()})
+			text: t.extensionSummary(r) + "\n\n" + t.decisionLine(r), kb: rows(), onlyEdit: true})
 	}
 	return nil
 }

@@ -43,6 +43,7 @@ type outgoing struct {
 	alert     bool
 	media     []storage.Evidence
 	confirms  *storage.Report                   // the report a sent message confirms, remembered to update it
+	onlyEdit  bool                              // edit: if the message cannot be edited, send nothing
 	after     func(b *Bot, sent []int) error    // run after delivery with the ids of the messages sent
 	work      func(ctx context.Context, b *Bot) // outWork: slow work that must not hold the transaction
 }
@@ -350,6 +351,8 @@ func (b *Bot) deliverOnce(ctx context.Context, o outgoing) ([]int, error) {
 			return []int{o.messageID}, nil
 		case strings.Contains(err.Error(), "message is not modified"):
 			return []int{o.messageID}, nil
+		case errors.Is(err, tg.ErrorBadRequest) && o.onlyEdit:
+			return nil, nil // deleted, or the chat is gone: an update to it is not worth a new message
 		case errors.Is(err, tg.ErrorBadRequest):
 			// Too old to edit, or deleted: send it as a new message instead.
 			o.kind = outSend

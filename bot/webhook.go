@@ -55,10 +55,14 @@ func (b *Bot) WebhookHandler(secret string) http.Handler {
 		}
 		// Before the catch-up on what was stored before the start is done, a new update stays
 		// stored: the catch-up hands it over after the older ones of its chat.
-		if b.caughtUp.Load() {
-			for _, u := range fresh {
-				b.disp.submit(u)
-			}
+		b.catchUp.Lock()
+		if !b.caughtUp {
+			b.held = append(b.held, fresh...)
+			fresh = nil
+		}
+		b.catchUp.Unlock()
+		for _, u := range fresh {
+			b.disp.submit(u)
 		}
 		w.WriteHeader(http.StatusOK)
 	})

@@ -150,29 +150,35 @@ type Republished struct {
 	Schools   int
 }
 
-// PublishedBefore finds whether a directive of this kind and number was already published to any
-// of the schools, so that publishing it again, by mistake, is caught before it gives them every
-// task twice. ok is false when none was (or the number is unknown).
-func (s *Store) PublishedBefore(ctx context.Context, kind, number string, schoolIDs []int64) (r Republished, ok bool, err error) {
+// PublishedBefore finds whether a directive of this kind, number and date of issue was already
+// published to any of the schools, so that publishing it again, by mistake, is caught before it
+// gives them every task twice. Numbers start again each year, so a known date must match too (or
+// be unknown on the earlier one). It returns the first such directive and how many of the
+// schools any of them reached; ok is false when none did (or the number is unknown).
+func (s *Store) PublishedBefore(ctx context.Context, kind, number string, issued Date, schoolIDs []int64) (r Republished, ok bool, err error) {
 	kind, number = strings.TrimSpace(kind), strings.TrimSpace(number)
 	if number == "" || len(schoolIDs) == 0 {
 		return r, false, nil
 	}
-	var hits []struct {
-		ID      int64
+	match, args := "d.kind = ? AND d.number = ?", []any{kind, number}
+	if !issued.IsZero() {
+		match += " AND (d.issued_on = ? OR d.issued_on = '')"
+		args = append(args, issued)
+	}
+	var hit struct {
+		First   int64
 		Schools int
 	}
-	err = s.q(ctx).Raw(`SELECT d.id, COUNT(DISTINCT a.unit_id) AS schools FROM directives d
+	err = s.q(ctx).Raw(`SELECT MIN(d.id) AS first, COUNT(DISTINCT a.unit_id) AS schools FROM directives d
 		JOIN tasks t ON t.directive_id = d.id JOIN assignments a ON a.task_id = t.id
-		WHERE d.kind = ? AND d.number = ? AND a.unit_id IN ?
-		GROUP BY d.id ORDER BY d.id LIMIT 1`, kind, number, uniqueIDs(schoolIDs)).Scan(&hits).Error
-	if err != nil || len(hits) == 0 {
+		WHERE `+match+` AND a.unit_id IN ?`, append(args, uniqueIDs(schoolIDs))...).Scan(&hit).Error
+	if err != nil || hit.Schools == 0 {
 		return r, false, wrap("published before", err)
 	}
-	if err := s.q(ctx).Take(&r.Directive, hits[0].ID).Error; err != nil {
+	if err := s.q(ctx).Take(&r.Directive, hit.First).Error; err != nil {
 		return r, false, wrap("published before", err)
 	}
-	r.Schools = hits[0].Schools
+	r.Schools = hit.Schools
 	return r, true, nil
 }
 

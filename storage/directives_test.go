@@ -49,16 +49,17 @@ func TestPublishDirective(t *testing.T) {
 			t.Fatalf("published: %+v", pub)
 		}
 		// Published before: to which of the schools, found by kind and number.
-		before, ok, err := s.PublishedBefore(ctx, "Chỉ thị", "23/CT-UBND", []int64{u["TH_A"].ID, u["MN_A"].ID, u["TH_B"].ID})
+		// (Published with no date of issue: any date matches it.)
+		before, ok, err := s.PublishedBefore(ctx, "Chỉ thị", "23/CT-UBND", storage.Date{Year: 2026, Month: 9, Day: 1}, []int64{u["TH_A"].ID, u["MN_A"].ID, u["TH_B"].ID})
 		if err != nil || !ok || before.Directive.ID != pub.Directive.ID || before.Schools != 2 {
 			t.Fatalf("published before: %+v %v %v", before, ok, err)
 		}
 		for _, q := range [][2]string{{"Chỉ thị", "24/CT-UBND"}, {"Kế hoạch", "23/CT-UBND"}, {"Chỉ thị", ""}} {
-			if _, ok, err := s.PublishedBefore(ctx, q[0], q[1], []int64{u["TH_A"].ID}); ok || err != nil {
+			if _, ok, err := s.PublishedBefore(ctx, q[0], q[1], storage.Date{}, []int64{u["TH_A"].ID}); ok || err != nil {
 				t.Fatalf("%v: found %v %v", q, ok, err)
 			}
 		}
-		if _, ok, _ := s.PublishedBefore(ctx, "Chỉ thị", "23/CT-UBND", []int64{u["MN_A"].ID}); ok {
+		if _, ok, _ := s.PublishedBefore(ctx, "Chỉ thị", "23/CT-UBND", storage.Date{}, []int64{u["MN_A"].ID}); ok {
 			t.Fatal("found for a school it did not reach")
 		}
 		if tk := pub.Tasks[0]; tk.DirectiveID == nil || *tk.DirectiveID != pub.Directive.ID || tk.Citation != "¶2.1" || tk.Cadence != storage.CadenceMonthly || pub.Tasks[1].Cadence != storage.CadenceOnce {
@@ -168,4 +169,21 @@ func TestTaskNotices(t *testing.T) {
 
 func itoa(n int64) string {
 	return storagetest.Itoa(n)
+}
+
+// Numbers start again each year: next year's plan of the same number is another directive.
+func TestPublishedBeforeByDate(t *testing.T) {
+	storagetest.Each(t, storagetest.Options{}, func(t *testing.T, s *storage.Store) {
+		u := storagetest.Province(t, s)
+		due := storagetest.Must(storage.ParseDate("2026-12-15"))(t)
+		dated := storagetest.Must(s.PublishDirective(ctx, storage.Publication{
+			Directive: storage.Directive{Kind: "Kế hoạch", Number: "01/KH-SGDĐT", IssuedOn: storage.Date{Year: 2026, Month: 1, Day: 5}},
+			Tasks:     []storage.NewTask{{Title: "Rà soát", Due: due}}, SchoolIDs: []int64{u["TH_A"].ID}}))(t)
+		if _, ok, _ := s.PublishedBefore(ctx, "Kế hoạch", "01/KH-SGDĐT", storage.Date{Year: 2027, Month: 1, Day: 4}, []int64{u["TH_A"].ID}); ok {
+			t.Fatal("next year's plan of the same number was taken for this one")
+		}
+		if got, ok, _ := s.PublishedBefore(ctx, "Kế hoạch", "01/KH-SGDĐT", storage.Date{Year: 2026, Month: 1, Day: 5}, []int64{u["TH_A"].ID}); !ok || got.Directive.ID != dated.Directive.ID {
+			t.Fatalf("the same plan: %+v %v", got, ok)
+		}
+	})
 }

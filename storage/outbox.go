@@ -132,11 +132,15 @@ func (s *Store) Outbox(ctx context.Context, status string, limit int) ([]OutboxM
 	return msgs, wrap("outbox", err)
 }
 
-// SentAbout lists the messages of a kind about one thing (RefID) that reached Telegram, with the
-// ids Telegram gave them: to update the copies others got once something was decided.
+// SentAbout lists the messages of a kind about one thing that reached Telegram, with the ids
+// Telegram gave them: to update the copies others got once something was decided. It finds them
+// by their keys, "kind:ref:…" (as extension requests are keyed), on the keys' unique index: the
+// outbox keeps every message ever sent.
 func (s *Store) SentAbout(ctx context.Context, kind string, refID int64) ([]OutboxMessage, error) {
+	prefix := kind + ":" + itoa(refID) + ":"
+	upper := kind + ":" + itoa(refID) + ";" // ';' follows ':'
 	var msgs []OutboxMessage
-	err := s.q(ctx).Where("kind = ? AND ref_id = ? AND status = ? AND sent_id <> 0", kind, refID, OutboxSent).Order("id").Find(&msgs).Error
+	err := s.q(ctx).Where("key >= ? AND key < ? AND status = ? AND sent_id <> 0", prefix, upper, OutboxSent).Order("id").Find(&msgs).Error
 	return msgs, wrap("sent about", err)
 }
 
