@@ -16,8 +16,7 @@ import (
 func inviteCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 	unit := fs.String("unit", "", "the unit's code (required)")
 	role := fs.String("role", "", "head, deputy, supervisor or admin (required)")
-	uses := fs.Int("uses", 1, "how many people may use it; 0 for no limit")
-	expires := fs.Duration("expires", 720*time.Hour, "how long it is valid; 0 for ever")
+	limits := inviteLimitFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	return func(e *env, args []string) int {
 		var problems []error
@@ -31,12 +30,7 @@ func inviteCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if !r.Valid() {
 			problems = append(problems, fmt.Errorf(e.tx.BadRole, *role))
 		}
-		if *uses < 0 {
-			problems = append(problems, fmt.Errorf(e.tx.BadUses, *uses))
-		}
-		if *expires < 0 {
-			problems = append(problems, fmt.Errorf(e.tx.BadExpires, *expires))
-		}
+		problems = append(problems, limits.check(e)...)
 		if len(problems) > 0 {
 			return e.fail("%v", errors.Join(problems...))
 		}
@@ -59,7 +53,7 @@ func inviteCreateFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if code != 0 {
 			return code
 		}
-		inv, err := st.CreateInvite(e.ctx, storage.NewInvite{UnitID: u.ID, Role: r, MaxUses: *uses, TTL: *expires})
+		inv, err := st.CreateInvite(e.ctx, storage.NewInvite{UnitID: u.ID, Role: r, MaxUses: *limits.uses, TTL: *limits.expires})
 		if err != nil {
 			return e.fail(e.tx.DBError, err)
 		}
@@ -106,4 +100,30 @@ func (e *env) botUsername() (string, int) {
 		return "", e.fail(e.tx.BotError, err)
 	}
 	return username, 0
+}
+
+// inviteLimits are how many may use an invite and for how long: the flags of invite create and
+// invite sheet.
+type inviteLimits struct {
+	uses    *int
+	expires *time.Duration
+}
+
+func inviteLimitFlags(fs *flag.FlagSet) inviteLimits {
+	return inviteLimits{
+		uses:    fs.Int("uses", 1, "how many people may use each code; 0 for no limit"),
+		expires: fs.Duration("expires", 720*time.Hour, "how long the codes are valid; 0 for ever"),
+	}
+}
+
+// check returns what is wrong with the limits given.
+func (l inviteLimits) check(e *env) []error {
+	var problems []error
+	if *l.uses < 0 {
+		problems = append(problems, fmt.Errorf(e.tx.BadUses, *l.uses))
+	}
+	if *l.expires < 0 {
+		problems = append(problems, fmt.Errorf(e.tx.BadExpires, *l.expires))
+	}
+	return problems
 }

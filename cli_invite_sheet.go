@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -34,8 +33,7 @@ import (
 func inviteSheetFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 	unit := fs.String("unit", "", "the unit whose schools get an invite (required)")
 	out := fs.String("o", "", "the file to write: .pdf, or .png for one picture per page (FILE.png, FILE-2.png, …)")
-	uses := fs.Int("uses", 1, "how many people may use each code; 0 for no limit")
-	expires := fs.Duration("expires", 720*time.Hour, "how long the codes are valid; 0 for ever")
+	limits := inviteLimitFlags(fs)
 	skipJoined := fs.Bool("skip-joined", false, "leave out schools whose head has already joined")
 	force := fs.Bool("force", false, "overwrite files that already exist")
 	cardLang := fs.String("card-lang", "vi", "the language printed on the cards, for the heads: vi or en")
@@ -48,12 +46,7 @@ func inviteSheetFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		if ext != ".pdf" && ext != ".png" {
 			problems = append(problems, fmt.Errorf(e.tx.BadSheetExt, *out))
 		}
-		if *uses < 0 {
-			problems = append(problems, fmt.Errorf(e.tx.BadUses, *uses))
-		}
-		if *expires < 0 {
-			problems = append(problems, fmt.Errorf(e.tx.BadExpires, *expires))
-		}
+		problems = append(problems, limits.check(e)...)
 		if *cardLang != "vi" && *cardLang != "en" {
 			problems = append(problems, fmt.Errorf(e.tx.BadCardLang, *cardLang))
 		}
@@ -107,7 +100,7 @@ func inviteSheetFlags(fs *flag.FlagSet) func(e *env, args []string) int {
 		var first storage.Invite
 		err = st.Tx(e.ctx, func(tx *storage.Store) error {
 			for i, s := range schools {
-				inv, err := tx.CreateInvite(e.ctx, storage.NewInvite{UnitID: s.ID, Role: storage.RoleHead, MaxUses: *uses, TTL: *expires})
+				inv, err := tx.CreateInvite(e.ctx, storage.NewInvite{UnitID: s.ID, Role: storage.RoleHead, MaxUses: *limits.uses, TTL: *limits.expires})
 				if err != nil {
 					return err
 				}
