@@ -20,7 +20,8 @@ type ChatLimit struct {
 
 // DefaultChatLimit lets a head send a few albums of photos at once and then thirty messages a
 // minute; people typing never reach it. The pace applies to private chats; the cap on what is held
-// in memory to every chat.
+// in memory to every chat. The pace is kept on the bot's clock (Options.Now): on a clock a test
+// holds still, a chat past its burst waits until the clock moves.
 var DefaultChatLimit = ChatLimit{Burst: 40, Every: 2 * time.Second, Queued: 50}
 
 // chatQueue is one chat's share of the dispatcher.
@@ -28,7 +29,7 @@ type chatQueue struct {
 	q        []storage.InboundUpdate
 	running  bool      // a worker is on it
 	ready    bool      // in the ready list
-	parked   bool      // waiting for its rate
+	parked   bool      // waiting for its rate, or to read the database again
 	until    time.Time // when it may go on
 	tokens   float64   // updates it may start now
 	counted  time.Time // when tokens were last counted
