@@ -25,7 +25,7 @@ func TestReminderReportNowAndSnooze(t *testing.T) {
 	h.remind("2026-12-09 07:30")
 	h.remind("2026-12-09 08:30")
 	rem := one(t, h.srv.Sent(lan.ID)[before:])
-	contains(t, rem, "Nhắc việc", "trường có 2 nhiệm vụ đang chờ báo cáo", "1. Tập huấn chuyển đổi số", "2. Kiểm tra nội bộ",
+	contains(t, rem, "Nhắc việc", "trường có 2 nhiệm vụ chưa hoàn thành", "1. Tập huấn chuyển đổi số", "2. Kiểm tra nội bộ",
 		"Hạn 18/12/2026 · còn 9 ngày", "Chưa có báo cáo")
 	// "Báo cáo NV 2" opens the report on task 2.
 	_, out := h.press(lan, rem, "Báo cáo NV 2")
@@ -51,7 +51,7 @@ func TestReminderReportNowAndSnooze(t *testing.T) {
 	before = len(h.srv.Sent(lan.ID))
 	h.remind("2026-12-15 07:30")
 	single := one(t, h.srv.Sent(lan.ID)[before:])
-	contains(t, single, "nhiệm vụ sau của trường đang chờ báo cáo", "Kiểm tra nội bộ", "còn 3 ngày")
+	contains(t, single, "nhiệm vụ sau của trường chưa hoàn thành", "Kiểm tra nội bộ", "còn 3 ngày")
 	lacks(t, single, "Tập huấn")
 	out = h.send(replyTo(lan, single, "60% Đã kiểm tra 3 tổ chuyên môn"))
 	contains(t, one(t, out), "60%", "Kiểm tra nội bộ")
