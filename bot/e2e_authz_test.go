@@ -975,20 +975,9 @@ func digestPick(pick, none string) func(w *authzWorld, actor, code string) []str
 	}
 }
 
-// A draft pasted by an officer, for the recipient buttons.
-var authzDraftText = strings.Join([]string{
-	"SỞ GIÁO DỤC VÀ ĐÀO TẠO",
-	"Số: 12/CV-SGDĐT",
-	"V/v báo cáo công tác phòng chống bão lũ",
-	"Sở Giáo dục và Đào tạo đề nghị các đơn vị thực hiện các nội dung sau:",
-	"1. Rà soát cơ sở vật chất, chằng chống phòng học trước mùa mưa bão.",
-	"2. Xây dựng phương án di dời tài sản, hồ sơ khi có lũ.",
-	"3. Báo cáo thiệt hại (nếu có) về Sở trong vòng 24 giờ.",
-}, "\n")
-
 func openDraft(w *authzWorld, u models.User, actor string) {
 	if w.officer(actor) {
-		w.h.say(u, authzDraftText)
+		w.h.say(u, pastedDirective)
 		if w.conv(u) == 0 {
 			w.h.t.Fatalf("%s has no draft", actor)
 		}
@@ -1216,7 +1205,7 @@ func authzRows(w *authzWorld, fRoutes, dRoutes []string) []authzRow {
 				return "d:" + itoa(w.conv(w.users["supSO"])) + ":" + act + ":1"
 			})}
 		if i == 0 {
-			r.prep = func(w *authzWorld, _ models.User) { w.h.say(w.users["supSO"], authzDraftText) }
+			r.prep = func(w *authzWorld, _ models.User) { w.h.say(w.users["supSO"], pastedDirective) }
 		}
 		if i == len(dRoutes)-1 {
 			r.undo = func(w *authzWorld, _ models.User) { w.h.say(w.users["supSO"], "/huy") }

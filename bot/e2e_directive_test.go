@@ -337,21 +337,23 @@ func TestDirectiveRefusals(t *testing.T) {
 	}
 }
 
+// pastedDirective is a short directive an officer pastes into the chat.
+var pastedDirective = strings.Join([]string{
+	"SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+	"Số: 12/CV-SGDĐT",
+	"V/v báo cáo công tác phòng chống bão lũ",
+	"Sở Giáo dục và Đào tạo đề nghị các đơn vị thực hiện các nội dung sau:",
+	"1. Rà soát cơ sở vật chất, chằng chống phòng học trước mùa mưa bão.",
+	"2. Xây dựng phương án di dời tài sản, hồ sơ khi có lũ.",
+	"3. Báo cáo thiệt hại (nếu có) về Sở trong vòng 24 giờ.",
+}, "\n")
+
 // A pasted text becomes a draft that survives a restart; /huy discards it and nothing is created.
 func TestDirectivePastedDraftSurvivesRestart(t *testing.T) {
 	h := newHarness(t)
 	officer := h.user("Trần Văn", "Bình")
 	h.join(officer, "SO", storage.RoleSupervisor)
-	text := strings.Join([]string{
-		"SỞ GIÁO DỤC VÀ ĐÀO TẠO",
-		"Số: 12/CV-SGDĐT",
-		"V/v báo cáo công tác phòng chống bão lũ",
-		"Sở Giáo dục và Đào tạo đề nghị các đơn vị thực hiện các nội dung sau:",
-		"1. Rà soát cơ sở vật chất, chằng chống phòng học trước mùa mưa bão.",
-		"2. Xây dựng phương án di dời tài sản, hồ sơ khi có lũ.",
-		"3. Báo cáo thiệt hại (nếu có) về Sở trong vòng 24 giờ.",
-	}, "\n")
-	d := one(t, h.say(officer, text))
+	d := one(t, h.say(officer, pastedDirective))
 	contains(t, d, "Công văn 12/CV-SGDĐT", "V/v báo cáo công tác phòng chống bão lũ", "1. [1] Rà soát cơ sở vật chất", "3. [3] Báo cáo thiệt hại")
 	h.bot.Close(0)
 	h.bot = h.newBot()
