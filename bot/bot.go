@@ -262,30 +262,26 @@ func (b *Bot) LastPoll() time.Time {
 // Updates a webhook stores meanwhile are handed over by it too, after the older ones, and from
 // then on by the webhook itself.
 func (b *Bot) HandlePending(ctx context.Context) error {
-	var after int64
-	pass := func() (bool, error) { // reports whether all was handed over
-		for ctx.Err() == nil {
-			us, err := b.st.PendingUpdates(ctx, storage.PendingFilter{After: after, Limit: 500})
-			if err != nil {
-				return false, fmt.Errorf("bot: pending updates: %w", err)
-			}
-			if len(us) > 0 {
-				b.log.Info("handling updates stored before the last stop", "count", len(us), "from", us[0].UpdateID)
-			}
-			for _, u := range us {
-				after = u.UpdateID
-				if !b.disp.submit(u) {
-					return false, nil
-				}
-			}
-			if len(us) < 500 {
-				return true, nil
+	for after := int64(0); ; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		us, err := b.st.PendingUpdates(ctx, storage.PendingFilter{After: after, Limit: 500})
+		if err != nil {
+			return fmt.Errorf("bot: pending updates: %w", err)
+		}
+		if len(us) > 0 {
+			b.log.Info("handling updates stored before the last stop", "count", len(us), "from", us[0].UpdateID)
+		}
+		for _, u := range us {
+			after = u.UpdateID
+			if !b.disp.submit(u) {
+				return nil
 			}
 		}
-		return false, ctx.Err()
-	}
-	if done, err := pass(); !done || err != nil {
-		return err
+		if len(us) < 500 {
+			break
+		}
 	}
 	// What the webhook stored meanwhile, oldest first (Telegram posts in parallel), handed over
 	// before anything newer: the webhook waits for the lock. One the pass above read too is
